@@ -1,0 +1,398 @@
+//! Phase 3: the rules that span the spec.
+//!
+//! The model phase knows each value's shape; this phase knows how values
+//! relate: that a type name resolves, that a path template and its
+//! parameters agree, that no two things get the same Rust name, and that
+//! each example response decodes into the operation's response type.
+
+use crate::example;
+use crate::model::*;
+use crate::names;
+use crate::problem::{Problem, join};
+use std::collections::{HashMap, HashSet};
+
+/// Rust names the generated client uses for itself, which a module's
+/// accessor must not take.
+const CLIENT_ITEMS: &[&str] = &["types", "builder", "from_env", "from_transport", "transport"];
+
+/// Rust names a request uses for itself, which an optional parameter's
+/// setter must not take.
+const REQUEST_ITEMS: &[&str] = &["send", "into_future", "client"];
+
+/// The most required parameters an operation may have. Each becomes an
+/// argument and, with `&self`, clippy's `too_many_arguments` lint fires past
+/// seven; the generated code must stay clean in a user's crate.
+pub const MAX_REQUIRED_PARAMETERS: usize = 6;
+
+/// Runs every cross-cutting rule, recording problems.
+pub fn check(spec: &Spec, problems: &mut Vec<Problem>) {
+    for ty in &spec.types {
+        check_type(spec, ty, problems);
+    }
+    let mut modules = HashMap::new();
+    for module in &spec.modules {
+        if !names::is_camel_case(&module.name) {
+            problems.push(Problem::at(
+                &module.pointer,
+                format!("module name `{}` must be CamelCase: ASCII letters and digits, a capital first", module.name),
+            ));
+        } else if CLIENT_ITEMS.contains(&module.rust_name.as_str()) {
+            problems.push(Problem::at(
+                &module.pointer,
+                format!("module `{}` would be called `{}`, a name the client uses itself; rename the module", module.name, module.rust_name),
+            ));
+        } else if let Some(first) = modules.insert(module.rust_name.clone(), &module.name) {
+            problems.push(Problem::at(
+                &module.pointer,
+                format!("modules `{first}` and `{}` would both be `{}` in Rust; rename one", module.name, module.rust_name),
+            ));
+        }
+        let mut operations = HashMap::new();
+        for op in &module.operations {
+            if !names::is_camel_case(&op.name) {
+                problems.push(Problem::at(
+                    &op.pointer,
+                    format!("operation name `{}` must be CamelCase: ASCII letters and digits, a capital first", op.name),
+                ));
+            } else if let Some(first) = operations.insert(op.rust_name.clone(), &op.name) {
+                problems.push(Problem::at(
+                    &op.pointer,
+                    format!("operations `{first}` and `{}` would both be `{}` in Rust; rename one", op.name, op.rust_name),
+                ));
+            }
+            check_operation(spec, op, problems);
+        }
+    }
+}
+
+fn check_type(spec: &Spec, ty: &TypeDef, problems: &mut Vec<Problem>) {
+    if !names::is_camel_case(&ty.name) {
+        problems.push(Problem::at(
+            &ty.pointer,
+            format!("type name `{}` must be CamelCase: ASCII letters and digits, a capital first", ty.name),
+        ));
+    }
+    match &ty.kind {
+        TypeKind::Object(fields) => {
+            let mut seen = HashMap::new();
+            for field in fields {
+                check_type_ref(spec, &field.ty, &join(&field.pointer, "type"), problems);
+                if field.ty.named().is_none() && contains_file(&field.ty) {
+                    problems.push(Problem::at(
+                        &join(&field.pointer, "type"),
+                        "`file` is for multipart body parameters only, not for fields",
+                    ));
+                }
+                if let Some(first) = seen.insert(field.rust_name.clone(), &field.json_name) {
+                    problems.push(Problem::at(
+                        &field.pointer,
+                        format!(
+                            "fields `{first}` and `{}` would both be `{}` in Rust; give one a `rust_name`",
+                            field.json_name, field.rust_name
+                        ),
+                    ));
+                }
+            }
+        }
+        TypeKind::Enum(def) => {
+            let mut names = HashSet::new();
+            let mut codes = HashSet::new();
+            for value in &def.values {
+                if !names.insert(&value.name) {
+                    problems.push(Problem::at(
+                        &join(&value.pointer, "name"),
+                        format!("variant name `{}` is used twice in this enum", value.name),
+                    ));
+                }
+                if !codes.insert(&value.code) {
+                    problems.push(Problem::at(
+                        &join(&value.pointer, "value"),
+                        "this value is listed twice in this enum",
+                    ));
+                }
+            }
+        }
+    }
+}
+
+fn contains_file(ty: &TypeRef) -> bool {
+    match ty {
+        TypeRef::File => true,
+        TypeRef::List(inner) => contains_file(inner),
+        _ => false,
+    }
+}
+
+/// Reports a named type that is not defined, suggesting the closest one.
+fn check_type_ref(spec: &Spec, ty: &TypeRef, pointer: &str, problems: &mut Vec<Problem>) {
+    let Some(name) = ty.named() else { return };
+    if spec.type_named(name).is_some() {
+        return;
+    }
+    let suggestion = spec
+        .types
+        .iter()
+        .map(|t| (edit_distance(&t.name, name), &t.name))
+        .filter(|(distance, _)| *distance <= 2)
+        .min()
+        .map(|(_, closest)| format!(" (did you mean `{closest}`?)"))
+        .unwrap_or_default();
+    problems.push(Problem::at(
+        pointer,
+        format!("type `{name}` is not defined{suggestion}; define it under /types or use a built-in type"),
+    ));
+}
+
+fn check_operation(spec: &Spec, op: &Operation, problems: &mut Vec<Problem>) {
+    check_path(op, problems);
+
+    let mut rust_names = HashMap::new();
+    let mut required = 0;
+    for param in &op.parameters {
+        let type_pointer = join(&param.pointer, "type");
+        check_type_ref(spec, &param.ty, &type_pointer, problems);
+        if let Some(first) = rust_names.insert(param.rust_name.clone(), &param.name) {
+            problems.push(Problem::at(
+                &param.pointer,
+                format!(
+                    "parameters `{first}` and `{}` would both be `{}` in Rust; give one a `rust_name`",
+                    param.name, param.rust_name
+                ),
+            ));
+        }
+        if param.required {
+            required += 1;
+        } else if REQUEST_ITEMS.contains(&param.rust_name.as_str()) {
+            problems.push(Problem::at(
+                &param.pointer,
+                format!("`{}` is a method of every request; give this parameter a `rust_name`", param.rust_name),
+            ));
+        }
+        let fits = match param.location {
+            ParamLocation::Path => is_scalar(spec, &param.ty),
+            ParamLocation::Query => match &param.ty {
+                TypeRef::List(inner) => is_scalar(spec, inner),
+                ty => is_scalar(spec, ty),
+            },
+            ParamLocation::Body => match &param.ty {
+                TypeRef::File => op.body == BodyEncoding::Multipart,
+                TypeRef::List(inner) if **inner == TypeRef::File => op.body == BodyEncoding::Multipart,
+                _ => true,
+            },
+        };
+        if !fits {
+            let allowed = match param.location {
+                ParamLocation::Path => "a path parameter must be a string, boolean, integer, number or enum",
+                ParamLocation::Query => "a query parameter must be a string, boolean, integer, number, timestamp, enum, or a list of those",
+                ParamLocation::Body => "`file` parameters need `\"body\": \"multipart\"`",
+            };
+            problems.push(Problem::at(&type_pointer, format!("`{}` cannot go here: {allowed}", param.ty)));
+        }
+        if param.location == ParamLocation::Body && op.body == BodyEncoding::None {
+            problems.push(Problem::at(
+                &join(&param.pointer, "in"),
+                "a body parameter needs a body encoding: set the operation's `body` to json-data, form-data, json or multipart",
+            ));
+        }
+        if let Some(default) = &param.default {
+            for reason in example::mismatches(spec, &param.ty, default, "") {
+                problems.push(Problem::at(
+                    &join(&param.pointer, "default"),
+                    format!("the default does not fit type `{}`: {reason}", param.ty),
+                ));
+            }
+        }
+    }
+    if required > MAX_REQUIRED_PARAMETERS {
+        problems.push(Problem::at(
+            &join(&op.pointer, "parameters"),
+            format!(
+                "{required} required parameters; an operation may have at most {MAX_REQUIRED_PARAMETERS} \
+                 (each is a method argument): make the others optional"
+            ),
+        ));
+    }
+
+    if let Some(response) = &op.response {
+        let pointer = join(&op.pointer, "response");
+        check_type_ref(spec, response, &pointer, problems);
+        if contains_file(response) {
+            problems.push(Problem::at(&pointer, "`file` is for multipart body parameters only"));
+        }
+    }
+    if let Some(body) = &op.example {
+        for reason in example::example_mismatches(spec, op, body) {
+            problems.push(Problem::at(
+                &join(&op.pointer, "example"),
+                format!("the example does not decode as the response: {reason}"),
+            ));
+        }
+    }
+}
+
+/// Whether a type can be written as one path segment or query value.
+fn is_scalar(spec: &Spec, ty: &TypeRef) -> bool {
+    match ty {
+        TypeRef::String
+        | TypeRef::Boolean
+        | TypeRef::Int32
+        | TypeRef::Int64
+        | TypeRef::Number
+        | TypeRef::Timestamp => true,
+        TypeRef::Named(name) => {
+            matches!(spec.type_named(name).map(|t| &t.kind), Some(TypeKind::Enum(_)) | None)
+        }
+        TypeRef::Json | TypeRef::File | TypeRef::List(_) => false,
+    }
+}
+
+fn check_path(op: &Operation, problems: &mut Vec<Problem>) {
+    let pointer = join(&op.pointer, "path");
+    let path = &op.path;
+    if !path.raw.starts_with('/') {
+        problems.push(Problem::at(&pointer, format!("path `{}` must start with `/`", path.raw)));
+    }
+    let mut placeholders = HashSet::new();
+    for segment in &path.segments {
+        match segment {
+            PathSegment::Literal(text) => {
+                let url_safe = text
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "-._~".contains(c));
+                if !url_safe || text == "." || text == ".." {
+                    problems.push(Problem::at(
+                        &pointer,
+                        format!(
+                            "path segment `{text}` must be a whole `{{NAME}}` placeholder or literal \
+                             text of letters, digits and `-._~`"
+                        ),
+                    ));
+                }
+            }
+            PathSegment::Param(name) => {
+                if !placeholders.insert(name.as_str()) {
+                    problems.push(Problem::at(&pointer, format!("placeholder `{{{name}}}` appears twice")));
+                }
+                let declared = op
+                    .parameters
+                    .iter()
+                    .find(|p| &p.name == name);
+                match declared {
+                    Some(p) if p.location == ParamLocation::Path => {}
+                    Some(p) => problems.push(Problem::at(
+                        &join(&p.pointer, "in"),
+                        format!("`{name}` is a placeholder in the path, so it must be `\"in\": \"path\"`"),
+                    )),
+                    None => problems.push(Problem::at(
+                        &pointer,
+                        format!(
+                            "the path has `{{{name}}}` but no parameter `{name}` is declared: add \
+                             \"{name}\": {{\"in\": \"path\", \"type\": ...}} to `parameters`"
+                        ),
+                    )),
+                }
+            }
+        }
+    }
+    for param in op.parameters_in(ParamLocation::Path) {
+        if !placeholders.contains(param.name.as_str()) {
+            problems.push(Problem::at(
+                &param.pointer,
+                format!(
+                    "path parameter `{}` is not in the path `{}`: add `{{{}}}` to the path or remove the parameter",
+                    param.name, path.raw, param.name
+                ),
+            ));
+        }
+    }
+}
+
+/// Levenshtein distance, for "did you mean" hints on type names.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut previous = row[0];
+        row[0] = i + 1;
+        for (j, &cb) in b.iter().enumerate() {
+            let substitute = previous + usize::from(ca != cb);
+            previous = row[j + 1];
+            row[j + 1] = substitute.min(row[j] + 1).min(previous + 1);
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn problems_of(text: &str) -> Vec<String> {
+        match crate::load(text) {
+            Ok(_) => Vec::new(),
+            Err(problems) => problems.0.iter().map(ToString::to_string).collect(),
+        }
+    }
+
+    fn spec_with_operation(op: &str) -> String {
+        format!(
+            r#"{{"title": "t", "version": "1",
+               "types": {{"Contact": {{"kind": "object", "fields": {{"id": {{"type": "int64", "required": true}}}}}}}},
+               "modules": {{"Objects": {{"operations": {{"Get": {op}}}}}}}}}"#
+        )
+    }
+
+    #[test]
+    fn undefined_type_suggests_the_closest() {
+        let problems = problems_of(&spec_with_operation(r#"{"method": "GET", "response": "Contcat"}"#));
+        assert_eq!(
+            problems,
+            ["/modules/Objects/operations/Get/response: type `Contcat` is not defined (did you mean \
+              `Contact`?); define it under /types or use a built-in type"]
+        );
+    }
+
+    #[test]
+    fn path_and_parameters_must_agree() {
+        let problems = problems_of(&spec_with_operation(
+            r#"{"method": "GET", "path": "/objects/{OBJECT_ID}",
+                "parameters": {"STREAM_ID": {"in": "path", "type": "string"}}}"#,
+        ));
+        assert_eq!(problems.len(), 2, "{problems:#?}");
+        assert!(problems[0].starts_with("/modules/Objects/operations/Get/path: the path has `{OBJECT_ID}`"));
+        assert!(problems[1].starts_with(
+            "/modules/Objects/operations/Get/parameters/STREAM_ID: path parameter `STREAM_ID` is not in the path"
+        ));
+    }
+
+    #[test]
+    fn colliding_rust_names_ask_for_rust_name() {
+        let problems = problems_of(
+            r#"{"title": "t", "version": "1", "modules": {},
+                "types": {"T": {"kind": "object", "fields": {
+                  "self": {"type": "string"}, "Self": {"type": "string"}}}}}"#,
+        );
+        assert_eq!(
+            problems,
+            ["/types/T/fields/Self: fields `self` and `Self` would both be `self_` in Rust; give one a `rust_name`"]
+        );
+    }
+
+    #[test]
+    fn too_many_required_parameters() {
+        let params: Vec<String> = (0..7)
+            .map(|i| format!(r#""p{i}": {{"in": "query", "type": "int32", "required": true}}"#))
+            .collect();
+        let op = format!(r#"{{"method": "GET", "parameters": {{{}}}}}"#, params.join(","));
+        let problems = problems_of(&spec_with_operation(&op));
+        assert_eq!(problems.len(), 1, "{problems:#?}");
+        assert!(problems[0].contains("7 required parameters"));
+    }
+
+    #[test]
+    fn edit_distance_counts_edits() {
+        assert_eq!(edit_distance("Contact", "Contcat"), 2);
+        assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(edit_distance("same", "same"), 0);
+    }
+}
