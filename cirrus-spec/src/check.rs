@@ -13,7 +13,13 @@ use std::collections::{HashMap, HashSet};
 
 /// Rust names the generated client uses for itself, which a module's
 /// accessor must not take.
-const CLIENT_ITEMS: &[&str] = &["types", "builder", "from_env", "from_transport", "transport"];
+const CLIENT_ITEMS: &[&str] = &[
+    "types",
+    "builder",
+    "from_env",
+    "from_transport",
+    "transport",
+];
 
 /// Rust names a request uses for itself, which an optional parameter's
 /// setter must not take.
@@ -34,7 +40,10 @@ pub fn check(spec: &Spec, problems: &mut Vec<Problem>) {
         if !names::is_camel_case(&module.name) {
             problems.push(Problem::at(
                 &module.pointer,
-                format!("module name `{}` must be CamelCase: ASCII letters and digits, a capital first", module.name),
+                format!(
+                    "module name `{}` must be CamelCase: ASCII letters and digits, a capital first",
+                    module.name
+                ),
             ));
         } else if CLIENT_ITEMS.contains(&module.rust_name.as_str()) {
             problems.push(Problem::at(
@@ -44,7 +53,10 @@ pub fn check(spec: &Spec, problems: &mut Vec<Problem>) {
         } else if let Some(first) = modules.insert(module.rust_name.clone(), &module.name) {
             problems.push(Problem::at(
                 &module.pointer,
-                format!("modules `{first}` and `{}` would both be `{}` in Rust; rename one", module.name, module.rust_name),
+                format!(
+                    "modules `{first}` and `{}` would both be `{}` in Rust; rename one",
+                    module.name, module.rust_name
+                ),
             ));
         }
         let mut operations = HashMap::new();
@@ -57,7 +69,10 @@ pub fn check(spec: &Spec, problems: &mut Vec<Problem>) {
             } else if let Some(first) = operations.insert(op.rust_name.clone(), &op.name) {
                 problems.push(Problem::at(
                     &op.pointer,
-                    format!("operations `{first}` and `{}` would both be `{}` in Rust; rename one", op.name, op.rust_name),
+                    format!(
+                        "operations `{first}` and `{}` would both be `{}` in Rust; rename one",
+                        op.name, op.rust_name
+                    ),
                 ));
             }
             check_operation(spec, op, problems);
@@ -69,7 +84,10 @@ fn check_type(spec: &Spec, ty: &TypeDef, problems: &mut Vec<Problem>) {
     if !names::is_camel_case(&ty.name) {
         problems.push(Problem::at(
             &ty.pointer,
-            format!("type name `{}` must be CamelCase: ASCII letters and digits, a capital first", ty.name),
+            format!(
+                "type name `{}` must be CamelCase: ASCII letters and digits, a capital first",
+                ty.name
+            ),
         ));
     }
     match &ty.kind {
@@ -165,7 +183,10 @@ fn check_operation(spec: &Spec, op: &Operation, problems: &mut Vec<Problem>) {
         } else if REQUEST_ITEMS.contains(&param.rust_name.as_str()) {
             problems.push(Problem::at(
                 &param.pointer,
-                format!("`{}` is a method of every request; give this parameter a `rust_name`", param.rust_name),
+                format!(
+                    "`{}` is a method of every request; give this parameter a `rust_name`",
+                    param.rust_name
+                ),
             ));
         }
         let fits = match param.location {
@@ -176,17 +197,26 @@ fn check_operation(spec: &Spec, op: &Operation, problems: &mut Vec<Problem>) {
             },
             ParamLocation::Body => match &param.ty {
                 TypeRef::File => op.body == BodyEncoding::Multipart,
-                TypeRef::List(inner) if **inner == TypeRef::File => op.body == BodyEncoding::Multipart,
+                TypeRef::List(inner) if **inner == TypeRef::File => {
+                    op.body == BodyEncoding::Multipart
+                }
                 _ => true,
             },
         };
         if !fits {
             let allowed = match param.location {
-                ParamLocation::Path => "a path parameter must be a string, boolean, integer, number or enum",
-                ParamLocation::Query => "a query parameter must be a string, boolean, integer, number, timestamp, enum, or a list of those",
+                ParamLocation::Path => {
+                    "a path parameter must be a string, boolean, integer, number or enum"
+                }
+                ParamLocation::Query => {
+                    "a query parameter must be a string, boolean, integer, number, timestamp, enum, or a list of those"
+                }
                 ParamLocation::Body => "`file` parameters need `\"body\": \"multipart\"`",
             };
-            problems.push(Problem::at(&type_pointer, format!("`{}` cannot go here: {allowed}", param.ty)));
+            problems.push(Problem::at(
+                &type_pointer,
+                format!("`{}` cannot go here: {allowed}", param.ty),
+            ));
         }
         if param.location == ParamLocation::Body && op.body == BodyEncoding::None {
             problems.push(Problem::at(
@@ -217,7 +247,10 @@ fn check_operation(spec: &Spec, op: &Operation, problems: &mut Vec<Problem>) {
         let pointer = join(&op.pointer, "response");
         check_type_ref(spec, response, &pointer, problems);
         if contains_file(response) {
-            problems.push(Problem::at(&pointer, "`file` is for multipart body parameters only"));
+            problems.push(Problem::at(
+                &pointer,
+                "`file` is for multipart body parameters only",
+            ));
         }
     }
     if let Some(body) = &op.example {
@@ -240,7 +273,10 @@ fn is_scalar(spec: &Spec, ty: &TypeRef) -> bool {
         | TypeRef::Number
         | TypeRef::Timestamp => true,
         TypeRef::Named(name) => {
-            matches!(spec.type_named(name).map(|t| &t.kind), Some(TypeKind::Enum(_)) | None)
+            matches!(
+                spec.type_named(name).map(|t| &t.kind),
+                Some(TypeKind::Enum(_)) | None
+            )
         }
         TypeRef::Json | TypeRef::File | TypeRef::List(_) => false,
     }
@@ -250,7 +286,10 @@ fn check_path(op: &Operation, problems: &mut Vec<Problem>) {
     let pointer = join(&op.pointer, "path");
     let path = &op.path;
     if !path.raw.starts_with('/') {
-        problems.push(Problem::at(&pointer, format!("path `{}` must start with `/`", path.raw)));
+        problems.push(Problem::at(
+            &pointer,
+            format!("path `{}` must start with `/`", path.raw),
+        ));
     }
     let mut placeholders = HashSet::new();
     for segment in &path.segments {
@@ -271,12 +310,12 @@ fn check_path(op: &Operation, problems: &mut Vec<Problem>) {
             }
             PathSegment::Param(name) => {
                 if !placeholders.insert(name.as_str()) {
-                    problems.push(Problem::at(&pointer, format!("placeholder `{{{name}}}` appears twice")));
+                    problems.push(Problem::at(
+                        &pointer,
+                        format!("placeholder `{{{name}}}` appears twice"),
+                    ));
                 }
-                let declared = op
-                    .parameters
-                    .iter()
-                    .find(|p| &p.name == name);
+                let declared = op.parameters.iter().find(|p| &p.name == name);
                 match declared {
                     Some(p) if p.location == ParamLocation::Path => {}
                     Some(p) => problems.push(Problem::at(
@@ -344,11 +383,15 @@ mod tests {
 
     #[test]
     fn undefined_type_suggests_the_closest() {
-        let problems = problems_of(&spec_with_operation(r#"{"method": "GET", "response": "Contcat"}"#));
+        let problems = problems_of(&spec_with_operation(
+            r#"{"method": "GET", "response": "Contcat"}"#,
+        ));
         assert_eq!(
             problems,
-            ["/modules/Objects/operations/Get/response: type `Contcat` is not defined (did you mean \
-              `Contact`?); define it under /types or use a built-in type"]
+            [
+                "/modules/Objects/operations/Get/response: type `Contcat` is not defined (did you mean \
+              `Contact`?); define it under /types or use a built-in type"
+            ]
         );
     }
 
@@ -359,7 +402,10 @@ mod tests {
                 "parameters": {"STREAM_ID": {"in": "path", "type": "string"}}}"#,
         ));
         assert_eq!(problems.len(), 2, "{problems:#?}");
-        assert!(problems[0].starts_with("/modules/Objects/operations/Get/path: the path has `{OBJECT_ID}`"));
+        assert!(
+            problems[0]
+                .starts_with("/modules/Objects/operations/Get/path: the path has `{OBJECT_ID}`")
+        );
         assert!(problems[1].starts_with(
             "/modules/Objects/operations/Get/parameters/STREAM_ID: path parameter `STREAM_ID` is not in the path"
         ));
@@ -374,7 +420,9 @@ mod tests {
         );
         assert_eq!(
             problems,
-            ["/types/T/fields/Self: fields `self` and `Self` would both be `self_` in Rust; give one a `rust_name`"]
+            [
+                "/types/T/fields/Self: fields `self` and `Self` would both be `self_` in Rust; give one a `rust_name`"
+            ]
         );
     }
 
@@ -383,7 +431,10 @@ mod tests {
         let params: Vec<String> = (0..7)
             .map(|i| format!(r#""p{i}": {{"in": "query", "type": "int32", "required": true}}"#))
             .collect();
-        let op = format!(r#"{{"method": "GET", "parameters": {{{}}}}}"#, params.join(","));
+        let op = format!(
+            r#"{{"method": "GET", "parameters": {{{}}}}}"#,
+            params.join(",")
+        );
         let problems = problems_of(&spec_with_operation(&op));
         assert_eq!(problems.len(), 1, "{problems:#?}");
         assert!(problems[0].contains("7 required parameters"));

@@ -6,8 +6,8 @@
 //! kept. The check phase runs them on every example and default, so a spec
 //! whose example would not decode fails to build.
 
-use crate::model::*;
 use crate::model::kind_of;
+use crate::model::*;
 use serde_json::Value;
 
 /// The reasons `value` does not decode as `ty`; empty when it does. Each
@@ -27,21 +27,32 @@ pub fn example_mismatches(spec: &Spec, op: &Operation, body: &Value) -> Vec<Stri
         };
     }
     let Value::Object(envelope) = body else {
-        return vec![format!("the body must be an envelope object, found {}", kind_of(body))];
+        return vec![format!(
+            "the body must be an envelope object, found {}",
+            kind_of(body)
+        )];
     };
     let mut reasons = Vec::new();
     match envelope.get("status") {
         Some(Value::Number(n)) if n.as_u64().is_some_and(|s| s <= 999) => {}
         Some(Value::String(s)) if s.parse::<u16>().is_ok() => {}
-        _ => reasons.push("`status` must be an HTTP status code, as a number or a string".to_owned()),
+        _ => {
+            reasons.push("`status` must be an HTTP status code, as a number or a string".to_owned())
+        }
     }
     if let Some(time) = envelope.get("response_time") {
-        walk(spec, &TypeRef::Timestamp, time, "response_time", &mut reasons);
+        walk(
+            spec,
+            &TypeRef::Timestamp,
+            time,
+            "response_time",
+            &mut reasons,
+        );
     }
-    if let (Some(ty), Some(data)) = (&op.response, envelope.get("data")) {
-        if !data.is_null() {
-            walk(spec, ty, data, "data", &mut reasons);
-        }
+    if let (Some(ty), Some(data)) = (&op.response, envelope.get("data"))
+        && !data.is_null()
+    {
+        walk(spec, ty, data, "data", &mut reasons);
     }
     reasons
 }
@@ -86,9 +97,8 @@ fn walk(spec: &Spec, ty: &TypeRef, value: &Value, path: &str, reasons: &mut Vec<
                             format!("{path}.{}", field.json_name)
                         };
                         match map.get(&field.json_name) {
-                            None | Some(Value::Null) if field.required => reasons.push(format!(
-                                "{field_path}: required field is missing or null"
-                            )),
+                            None | Some(Value::Null) if field.required => reasons
+                                .push(format!("{field_path}: required field is missing or null")),
                             None | Some(Value::Null) => {}
                             Some(v) => walk(spec, &field.ty, v, &field_path, reasons),
                         }

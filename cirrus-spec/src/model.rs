@@ -287,12 +287,12 @@ impl PathTemplate {
             .trim_start_matches('/')
             .split('/')
             .filter(|s| !s.is_empty())
-            .map(|segment| {
-                match segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+            .map(
+                |segment| match segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
                     Some(name) => PathSegment::Param(name.to_owned()),
                     None => PathSegment::Literal(segment.to_owned()),
-                }
-            })
+                },
+            )
             .collect();
         PathTemplate {
             raw: raw.to_owned(),
@@ -390,7 +390,12 @@ struct Obj<'a> {
 }
 
 impl<'a> Obj<'a> {
-    fn new(value: &'a Value, pointer: &str, what: &str, problems: &mut Vec<Problem>) -> Option<Self> {
+    fn new(
+        value: &'a Value,
+        pointer: &str,
+        what: &str,
+        problems: &mut Vec<Problem>,
+    ) -> Option<Self> {
         match value {
             Value::Object(map) => Some(Obj {
                 map,
@@ -441,7 +446,10 @@ impl<'a> Obj<'a> {
 
     fn required_string(&self, key: &str, problems: &mut Vec<Problem>) -> String {
         if !self.map.contains_key(key) {
-            problems.push(Problem::at(&self.pointer, format!("missing required key `{key}`")));
+            problems.push(Problem::at(
+                &self.pointer,
+                format!("missing required key `{key}`"),
+            ));
         }
         self.string(key, problems).unwrap_or_default()
     }
@@ -460,18 +468,24 @@ impl<'a> Obj<'a> {
     }
 
     /// The entries of an object-valued key, each with its pointer.
-    fn entries(&self, key: &str, problems: &mut Vec<Problem>) -> Vec<(&'a String, &'a Value, String)> {
+    fn entries(
+        &self,
+        key: &str,
+        problems: &mut Vec<Problem>,
+    ) -> Vec<(&'a String, &'a Value, String)> {
         let pointer = self.at(key);
         match self.map.get(key) {
             None => Vec::new(),
-            Some(Value::Object(map)) => map
-                .iter()
-                .map(|(k, v)| (k, v, join(&pointer, k)))
-                .collect(),
+            Some(Value::Object(map)) => {
+                map.iter().map(|(k, v)| (k, v, join(&pointer, k))).collect()
+            }
             Some(other) => {
                 problems.push(Problem::at(
                     &pointer,
-                    format!("`{key}` must be a JSON object keyed by name, found {}", kind_of(other)),
+                    format!(
+                        "`{key}` must be a JSON object keyed by name, found {}",
+                        kind_of(other)
+                    ),
                 ));
                 Vec::new()
             }
@@ -524,7 +538,9 @@ fn rust_name_of(obj: &Obj<'_>, wire: &str, problems: &mut Vec<Problem>) -> Strin
         None => {
             problems.push(Problem::at(
                 &obj.pointer,
-                format!("`{wire}` has no letter or digit to make a Rust name of; add a `rust_name`"),
+                format!(
+                    "`{wire}` has no letter or digit to make a Rust name of; add a `rust_name`"
+                ),
             ));
             String::from("unnamed")
         }
@@ -538,7 +554,10 @@ impl Spec {
         let Some(top) = Obj::new(document, "", "the spec", problems) else {
             return Spec::empty();
         };
-        if top.get("openapi").is_some() || top.get("swagger").is_some() || top.get("paths").is_some() {
+        if top.get("openapi").is_some()
+            || top.get("swagger").is_some()
+            || top.get("paths").is_some()
+        {
             problems.push(Problem::at(
                 "",
                 "this is an OpenAPI document, not a cirrus spec: describe the API with `modules` \
@@ -546,14 +565,19 @@ impl Spec {
             ));
             return Spec::empty();
         }
-        top.only(&["$schema", "title", "version", "docs", "types", "modules"], problems);
+        top.only(
+            &["$schema", "title", "version", "docs", "types", "modules"],
+            problems,
+        );
         let title = top.required_string("title", problems);
         let version = top.required_string("version", problems);
         let docs = top.string("docs", problems);
         let types = top
             .entries("types", problems)
             .into_iter()
-            .filter_map(|(name, value, pointer)| TypeDef::from_json(name, value, &pointer, problems))
+            .filter_map(|(name, value, pointer)| {
+                TypeDef::from_json(name, value, &pointer, problems)
+            })
             .collect();
         if top.get("modules").is_none() {
             problems.push(Problem::at("", "missing required key `modules`"));
@@ -596,7 +620,12 @@ impl Spec {
 }
 
 impl TypeDef {
-    fn from_json(name: &str, value: &Value, pointer: &str, problems: &mut Vec<Problem>) -> Option<TypeDef> {
+    fn from_json(
+        name: &str,
+        value: &Value,
+        pointer: &str,
+        problems: &mut Vec<Problem>,
+    ) -> Option<TypeDef> {
         let obj = Obj::new(value, pointer, "a type", problems)?;
         let docs = obj.string("docs", problems);
         let kind = match obj.string("kind", problems).as_deref() {
@@ -640,7 +669,12 @@ impl TypeDef {
 }
 
 impl Field {
-    fn from_json(json_name: &str, value: &Value, pointer: &str, problems: &mut Vec<Problem>) -> Option<Field> {
+    fn from_json(
+        json_name: &str,
+        value: &Value,
+        pointer: &str,
+        problems: &mut Vec<Problem>,
+    ) -> Option<Field> {
         let obj = Obj::new(value, pointer, "a field", problems)?;
         obj.only(&["type", "required", "docs", "rust_name"], problems);
         if obj.get("type").is_none() {
@@ -693,11 +727,18 @@ impl EnumDef {
 }
 
 impl EnumValue {
-    fn from_json(value: &Value, pointer: &str, repr: EnumRepr, problems: &mut Vec<Problem>) -> Option<EnumValue> {
+    fn from_json(
+        value: &Value,
+        pointer: &str,
+        repr: EnumRepr,
+        problems: &mut Vec<Problem>,
+    ) -> Option<EnumValue> {
         let obj = Obj::new(value, pointer, "an enum value", problems)?;
         obj.only(&["value", "name", "docs"], problems);
         let code = match (repr, obj.get("value")) {
-            (EnumRepr::Integer, Some(Value::Number(n))) if n.is_i64() => EnumCode::Integer(n.as_i64()?),
+            (EnumRepr::Integer, Some(Value::Number(n))) if n.is_i64() => {
+                EnumCode::Integer(n.as_i64()?)
+            }
             (EnumRepr::String, Some(Value::String(s))) => EnumCode::String(s.clone()),
             (_, found) => {
                 let expected = match repr {
@@ -732,7 +773,12 @@ impl EnumValue {
 }
 
 impl Module {
-    fn from_json(name: &str, value: &Value, pointer: &str, problems: &mut Vec<Problem>) -> Option<Module> {
+    fn from_json(
+        name: &str,
+        value: &Value,
+        pointer: &str,
+        problems: &mut Vec<Problem>,
+    ) -> Option<Module> {
         let obj = Obj::new(value, pointer, "a module", problems)?;
         obj.only(&["docs", "operations"], problems);
         if obj.get("operations").is_none() {
@@ -766,8 +812,15 @@ impl Operation {
         let obj = Obj::new(value, pointer, "an operation", problems)?;
         obj.only(
             &[
-                "method", "path", "docs", "deprecated", "parameters", "body", "response",
-                "envelope", "example",
+                "method",
+                "path",
+                "docs",
+                "deprecated",
+                "parameters",
+                "body",
+                "response",
+                "envelope",
+                "example",
             ],
             problems,
         );
@@ -780,7 +833,9 @@ impl Operation {
             other => {
                 problems.push(Problem::at(
                     &obj.at("method"),
-                    format!("unknown HTTP method `{other}`: the API uses GET, POST, DELETE and PATCH"),
+                    format!(
+                        "unknown HTTP method `{other}`: the API uses GET, POST, DELETE and PATCH"
+                    ),
                 ));
                 Method::Get
             }
@@ -803,7 +858,9 @@ impl Operation {
         let parameters = obj
             .entries("parameters", problems)
             .into_iter()
-            .filter_map(|(param, value, pointer)| Parameter::from_json(param, value, &pointer, problems))
+            .filter_map(|(param, value, pointer)| {
+                Parameter::from_json(param, value, &pointer, problems)
+            })
             .collect();
         let body = match obj.string("body", problems).as_deref() {
             None | Some("none") => BodyEncoding::None,
@@ -842,9 +899,25 @@ impl Operation {
 }
 
 impl Parameter {
-    fn from_json(name: &str, value: &Value, pointer: &str, problems: &mut Vec<Problem>) -> Option<Parameter> {
+    fn from_json(
+        name: &str,
+        value: &Value,
+        pointer: &str,
+        problems: &mut Vec<Problem>,
+    ) -> Option<Parameter> {
         let obj = Obj::new(value, pointer, "a parameter", problems)?;
-        obj.only(&["in", "type", "required", "default", "style", "docs", "rust_name"], problems);
+        obj.only(
+            &[
+                "in",
+                "type",
+                "required",
+                "default",
+                "style",
+                "docs",
+                "rust_name",
+            ],
+            problems,
+        );
         let location = match obj.required_string("in", problems).as_str() {
             "path" => ParamLocation::Path,
             "query" => ParamLocation::Query,
@@ -880,7 +953,9 @@ impl Parameter {
                 ListStyle::Comma
             }
         };
-        if obj.get("style").is_some() && !(location == ParamLocation::Query && matches!(ty, TypeRef::List(_))) {
+        if obj.get("style").is_some()
+            && !(location == ParamLocation::Query && matches!(ty, TypeRef::List(_)))
+        {
             problems.push(Problem::at(
                 &obj.at("style"),
                 "`style` applies only to list parameters in the query",

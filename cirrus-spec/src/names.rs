@@ -28,23 +28,25 @@ pub fn is_keyword(name: &str) -> bool {
 ///
 /// Word boundaries are a change from lower to upper case, the last capital
 /// of a run of capitals followed by a lower-case letter (`SMSId` is
-/// `sms_id`), and any character that cannot stand in an identifier. Returns
-/// an empty string when the name has no letter or digit at all.
+/// `sms_id`), and any character but an ASCII letter or digit, which is
+/// dropped. Returns an empty string when nothing is left.
 pub fn snake_case(name: &str) -> String {
     let chars: Vec<char> = name.chars().collect();
     let mut out = String::with_capacity(name.len() + 4);
     let mut pending_break = false;
     for (i, &c) in chars.iter().enumerate() {
-        if !c.is_alphanumeric() {
+        // Only ASCII letters and digits carry over, so that every name
+        // made here is a valid identifier.
+        if !c.is_ascii_alphanumeric() {
             pending_break = true;
             continue;
         }
-        if i > 0 && c.is_uppercase() {
+        if i > 0 && c.is_ascii_uppercase() {
             let prev = chars[i - 1];
-            let next_is_lower = chars.get(i + 1).is_some_and(|n| n.is_lowercase());
-            if prev.is_lowercase()
+            let next_is_lower = chars.get(i + 1).is_some_and(|n| n.is_ascii_lowercase());
+            if prev.is_ascii_lowercase()
                 || prev.is_ascii_digit()
-                || (prev.is_uppercase() && next_is_lower)
+                || (prev.is_ascii_uppercase() && next_is_lower)
             {
                 pending_break = true;
             }
@@ -53,7 +55,7 @@ pub fn snake_case(name: &str) -> String {
             out.push('_');
         }
         pending_break = false;
-        out.extend(c.to_lowercase());
+        out.push(c.to_ascii_lowercase());
     }
     out
 }

@@ -41,7 +41,11 @@ mod tests {
     fn trailing_comma_names_line_and_column() {
         let problem = read("{\n  \"a\": 1,\n}").unwrap_err();
         assert_eq!(problem.location, Location::Text { line: 3, column: 1 });
-        assert!(problem.message.contains("trailing comma"), "{}", problem.message);
+        assert!(
+            problem.message.contains("trailing comma"),
+            "{}",
+            problem.message
+        );
         assert!(problem.message.contains("remove it"), "{}", problem.message);
     }
 }

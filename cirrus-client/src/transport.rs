@@ -1,0 +1,481 @@
+//! Sending a request and reading its response.
+
+use crate::config::{ClientBuilder, Token};
+use crate::decode::Decode;
+use crate::request::{Part, RequestParts};
+use crate::{Envelope, Error, ErrorKind};
+use reqwest::header::{self, HeaderMap, HeaderValue};
+use std::fmt;
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
+use tracing::Instrument;
+use url::Url;
+
+/// The configured HTTP side of a client: base URL, token, timeouts and the
+/// connection pool. Cloning is cheap and shares the pool.
+///
+/// Generated clients hold one; `Client::transport()` reaches it.
+#[derive(Clone)]
+pub struct Transport {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    http: reqwest::Client,
+    base_url: Url,
+    authorization: HeaderValue,
+    token: Token,
+    user_agent: HeaderValue,
+    timeout: Duration,
+    max_body_bytes: usize,
+}
+
+impl fmt::Debug for Transport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Transport")
+            .field("base_url", &self.inner.base_url.as_str())
+            .field("token", &self.inner.token)
+            .field("timeout", &self.inner.timeout)
+            .field("max_body_bytes", &self.inner.max_body_bytes)
+            .finish()
+    }
+}
+
+/// What an error keeps of a response.
+#[derive(Debug)]
+pub(crate) struct ResponseParts {
+    pub(crate) status: u16,
+    pub(crate) content_type: Option<String>,
+    pub(crate) request_id: Option<String>,
+    pub(crate) retry_after: Option<Duration>,
+    pub(crate) www_authenticate: Option<String>,
+    pub(crate) body: Vec<u8>,
+}
+
+/// Headers servers use to name a request, in order of preference.
+const REQUEST_ID_HEADERS: &[&str] = &[
+    "x-request-id",
+    "request-id",
+    "x-correlation-id",
+    "x-amzn-requestid",
+];
+
+impl Transport {
+    pub(crate) fn new<C>(config: ClientBuilder<C>) -> Result<Transport, Error> {
+        let token = config
+            .token
+            .filter(|t| !t.0.trim().is_empty())
+            .ok_or_else(|| Error::config("no API token: call .token(...) or set CIRRUS_TOKEN"))?;
+        let base_url = Url::parse(config.base_url.trim()).map_err(|e| {
+            Error::config(format!(
+                "base URL {:?} does not parse: {e}",
+                config.base_url
+            ))
+        })?;
+        match base_url.scheme() {
+            "https" => {}
+            "http" if config.allow_insecure_http || is_loopback(&base_url) => {}
+            "http" => {
+                return Err(Error::config(format!(
+                    "base URL {base_url} is plain HTTP to a remote host, which would send the token \
+                     in clear text: use https, or allow_insecure_http(true) if you must"
+                )));
+            }
+            other => {
+                return Err(Error::config(format!(
+                    "base URL scheme {other:?} is not http or https"
+                )));
+            }
+        }
+        let mut authorization = HeaderValue::try_from(format!("Bearer {}", token.0.trim()))
+            .map_err(|_| Error::config("the token holds characters a header cannot carry"))?;
+        authorization.set_sensitive(true);
+        let user_agent = HeaderValue::try_from(config.user_agent)
+            .map_err(|_| Error::config("the user agent holds characters a header cannot carry"))?;
+        let http = match config.http {
+            Some(http) => http,
+            None => reqwest::Client::builder()
+                .connect_timeout(config.connect_timeout)
+                .timeout(config.timeout)
+                .build()
+                .map_err(|e| {
+                    Error::config(format!("cannot start the HTTP client: {e}")).with_source(e)
+                })?,
+        };
+        Ok(Transport {
+            inner: Arc::new(Inner {
+                http,
+                base_url,
+                authorization,
+                token,
+                user_agent,
+                timeout: config.timeout,
+                max_body_bytes: config.max_body_bytes,
+            }),
+        })
+    }
+
+    /// The base URL requests go to.
+    pub fn base_url(&self) -> &Url {
+        &self.inner.base_url
+    }
+
+    /// Sends a request assembled by generated code and reads its response as
+    /// an envelope holding a `T`.
+    ///
+    /// # Errors
+    ///
+    /// Every failure is an [`Error`]: its [`kind`](Error::kind) says which.
+    pub async fn send<T: Decode>(&self, request: RequestParts) -> Result<Envelope<T>, Error> {
+        let operation = request.operation;
+        let span = tracing::debug_span!(
+            "cirrus.call",
+            module = operation.module,
+            operation = operation.name,
+            method = operation.method,
+            path = operation.path,
+            status = tracing::field::Empty,
+            latency_ms = tracing::field::Empty,
+        );
+        async move {
+            let started = Instant::now();
+            let outcome = self.exchange(request).await;
+            let span = tracing::Span::current();
+            span.record("latency_ms", started.elapsed().as_millis() as u64);
+            let response = match outcome {
+                Ok(response) => response,
+                Err(error) => {
+                    tracing::debug!(error = %error, "call failed");
+                    return Err(error);
+                }
+            };
+            span.record("status", response.status);
+            let result = interpret(operation, response);
+            match &result {
+                Ok(_) => tracing::debug!("call succeeded"),
+                Err(error) => tracing::debug!(error = %error, "call failed"),
+            }
+            result
+        }
+        .instrument(span)
+        .await
+    }
+
+    /// Sends the request and reads the whole body.
+    async fn exchange(&self, request: RequestParts) -> Result<ResponseParts, Error> {
+        let operation = request.operation;
+        let url = self.url_for(&request);
+        let method = reqwest::Method::from_bytes(operation.method.as_bytes()).map_err(|_| {
+            Error::invalid_argument(operation, "the spec's HTTP method is not one reqwest knows")
+        })?;
+        let mut builder = self
+            .inner
+            .http
+            .request(method, url)
+            .timeout(self.inner.timeout)
+            .header(header::AUTHORIZATION, self.inner.authorization.clone())
+            .header(header::USER_AGENT, self.inner.user_agent.clone())
+            .header(header::ACCEPT, "application/json");
+        builder = match operation.body {
+            "json-data" => {
+                let mut body = Vec::with_capacity(16 + request.json.as_ref().map_or(2, Vec::len));
+                body.extend_from_slice(b"{\"data\":");
+                body.extend_from_slice(&request.json_object());
+                body.push(b'}');
+                builder
+                    .header(header::CONTENT_TYPE, "application/json")
+                    .body(body)
+            }
+            "json" => builder
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(request.json_object()),
+            "form-data" => {
+                let json = String::from_utf8_lossy(&request.json_object()).into_owned();
+                let form = url::form_urlencoded::Serializer::new(String::new())
+                    .append_pair("data", &json)
+                    .finish();
+                builder
+                    .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                    .body(form)
+            }
+            "multipart" => {
+                let mut form = reqwest::multipart::Form::new();
+                for part in request.parts {
+                    form = match part {
+                        Part::Text(name, text) => form.text(name, text),
+                        Part::File(name, file) => {
+                            let mut part = reqwest::multipart::Part::bytes(file.bytes().to_vec())
+                                .file_name(file.file_name().to_owned());
+                            if let Some(mime) = &file.mime {
+                                part = part.mime_str(mime).map_err(|e| {
+                                    Error::invalid_argument(
+                                        operation,
+                                        format!("file {name}: bad content type {mime:?}"),
+                                    )
+                                    .with_source(e)
+                                })?;
+                            }
+                            form.part(name, part)
+                        }
+                    };
+                }
+                builder.multipart(form)
+            }
+            _ => builder,
+        };
+
+        let response = builder
+            .send()
+            .await
+            .map_err(|e| transport_error(operation, e))?;
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let body = self.read_body(operation, response).await?;
+        Ok(ResponseParts {
+            status,
+            content_type: header_text(&headers, header::CONTENT_TYPE.as_str()),
+            request_id: REQUEST_ID_HEADERS
+                .iter()
+                .find_map(|name| header_text(&headers, name)),
+            retry_after: header_text(&headers, header::RETRY_AFTER.as_str())
+                .and_then(|value| parse_retry_after(&value, SystemTime::now())),
+            www_authenticate: header_text(&headers, header::WWW_AUTHENTICATE.as_str()),
+            body,
+        })
+    }
+
+    fn url_for(&self, request: &RequestParts) -> Url {
+        let mut url = self.inner.base_url.clone();
+        let prefix = url.path().trim_end_matches('/').to_owned();
+        url.set_path(&format!("{prefix}{}", request.path));
+        url.set_query((!request.query.is_empty()).then_some(request.query.as_str()));
+        url
+    }
+
+    /// Reads the body up to the configured limit.
+    async fn read_body(
+        &self,
+        operation: &'static crate::Operation,
+        mut response: reqwest::Response,
+    ) -> Result<Vec<u8>, Error> {
+        let limit = self.inner.max_body_bytes;
+        let too_large = |status: u16| {
+            Error::new(ErrorKind::Decode)
+                .with_operation(operation)
+                .with_status(status)
+                .with_message(format!(
+                    "the response body is larger than {limit} bytes; raise max_body_bytes if this is expected"
+                ))
+        };
+        let status = response.status().as_u16();
+        if response
+            .content_length()
+            .is_some_and(|len| len > limit as u64)
+        {
+            return Err(too_large(status));
+        }
+        let mut body = Vec::with_capacity(response.content_length().map_or(0, |len| len as usize));
+        while let Some(chunk) = response
+            .chunk()
+            .await
+            .map_err(|e| transport_error(operation, e).with_status(status))?
+        {
+            if body.len() + chunk.len() > limit {
+                return Err(too_large(status));
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(body)
+    }
+}
+
+/// Turns a response into the operation's envelope or an error.
+fn interpret<T: Decode>(
+    operation: &'static crate::Operation,
+    response: ResponseParts,
+) -> Result<Envelope<T>, Error> {
+    let status = response.status;
+    if !(200..300).contains(&status) {
+        let description = error_description(&response.body);
+        return Err(Error::new(ErrorKind::from_status(status))
+            .with_operation(operation)
+            .with_response(&response)
+            .with_description(description));
+    }
+    if response.body.iter().all(u8::is_ascii_whitespace) {
+        return match T::from_empty_body() {
+            Some(_) => Ok(Envelope::made_for(status, None)),
+            None => Err(Error::new(ErrorKind::Decode)
+                .with_operation(operation)
+                .with_response(&response)
+                .with_message("the response body was empty, but this operation returns data")),
+        };
+    }
+    if !operation.envelope {
+        let data = decode::<T>(operation, &response)?;
+        return Ok(Envelope::made_for(status, Some(data)));
+    }
+    let mut envelope = decode::<Envelope<T>>(operation, &response)?;
+    if envelope.status == 0 {
+        envelope.status = status;
+    }
+    if !envelope.is_success() {
+        let description = Some(std::mem::take(&mut envelope.description));
+        return Err(Error::new(ErrorKind::from_status(envelope.status))
+            .with_operation(operation)
+            .with_response(&response)
+            .with_status(envelope.status)
+            .with_description(description));
+    }
+    Ok(envelope)
+}
+
+impl<T: Decode> Decode for Envelope<T> {
+    fn decode<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        serde::Deserialize::deserialize(deserializer)
+    }
+}
+
+/// Decodes a body, naming the JSON path of the value at fault on failure.
+fn decode<T: Decode>(
+    operation: &'static crate::Operation,
+    response: &ResponseParts,
+) -> Result<T, Error> {
+    let mut fast = serde_json::Deserializer::from_slice(&response.body);
+    if let Ok(value) = T::decode(&mut fast).and_then(|value| fast.end().map(|()| value)) {
+        return Ok(value);
+    }
+    // The fast path keeps no path; read again, tracking it, to say where.
+    let mut tracked = serde_json::Deserializer::from_slice(&response.body);
+    let (path, inner) = match serde_path_to_error::deserialize::<_, Decoded<T>>(&mut tracked) {
+        // Decoded, so the fault is trailing text after the value.
+        Ok(_) => match tracked.end() {
+            Ok(()) => (
+                ".".to_owned(),
+                serde::de::Error::custom("the body could not be read"),
+            ),
+            Err(e) => (".".to_owned(), e),
+        },
+        Err(error) => (error.path().to_string(), error.into_inner()),
+    };
+    let mut message = inner.to_string();
+    if let Some(at) = message.rfind(" at line ") {
+        message.truncate(at);
+    }
+    let looks_json = response
+        .body
+        .iter()
+        .find(|b| !b.is_ascii_whitespace())
+        .is_some_and(|b| matches!(b, b'{' | b'['));
+    if !looks_json {
+        message = format!("the body is not JSON ({message})");
+    }
+    let mut error = Error::new(ErrorKind::Decode)
+        .with_operation(operation)
+        .with_response(response)
+        .with_message(message)
+        .with_source(inner);
+    if path != "." {
+        error = error.with_json_path(path);
+    }
+    Err(error)
+}
+
+/// Reads a [`Decode`] type where serde wants a `Deserialize` one.
+struct Decoded<T>(T);
+
+impl<'de, T: Decode> serde::Deserialize<'de> for Decoded<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        T::decode(deserializer).map(Decoded)
+    }
+}
+
+/// The envelope's description in an error body, if it is an envelope.
+fn error_description(body: &[u8]) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct ErrorBody {
+        description: Option<String>,
+        message: Option<String>,
+        error: Option<serde_json::Value>,
+    }
+    let parsed: ErrorBody = serde_json::from_slice(body).ok()?;
+    parsed
+        .description
+        .or(parsed.message)
+        .or_else(|| match parsed.error? {
+            serde_json::Value::String(s) => Some(s),
+            _ => None,
+        })
+}
+
+fn transport_error(operation: &'static crate::Operation, error: reqwest::Error) -> Error {
+    let kind = if error.is_timeout() {
+        ErrorKind::Timeout
+    } else {
+        ErrorKind::Transport
+    };
+    let message = if error.is_connect() {
+        "could not connect".to_owned()
+    } else if error.is_timeout() {
+        "no complete response within the timeout".to_owned()
+    } else {
+        "the exchange with the server failed".to_owned()
+    };
+    // reqwest's error carries the URL, which holds no secret: the token
+    // travels in a header only.
+    Error::new(kind)
+        .with_operation(operation)
+        .with_message(message)
+        .with_source(error)
+}
+
+fn header_text(headers: &HeaderMap, name: &str) -> Option<String> {
+    let value = headers.get(name)?;
+    Some(String::from_utf8_lossy(value.as_bytes()).trim().to_owned())
+}
+
+fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(domain)) => domain.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
+}
+
+/// Reads `Retry-After`: whole or fractional seconds (rounded up, so a short
+/// wait never becomes none), or an HTTP date. `None` when it is neither.
+pub(crate) fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
+    let value = value.trim();
+    if let Ok(seconds) = value.parse::<f64>() {
+        if !(0.0..=1e9).contains(&seconds) {
+            return None;
+        }
+        return Some(Duration::from_secs(seconds.ceil() as u64));
+    }
+    let at = httpdate::parse_http_date(value).ok()?;
+    let wait = at.duration_since(now).unwrap_or(Duration::ZERO);
+    // The date has one-second resolution: round the wait up to whole seconds.
+    Some(Duration::from_secs(
+        wait.as_secs() + u64::from(wait.subsec_nanos() > 0),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_after_forms() {
+        let now = SystemTime::now();
+        assert_eq!(parse_retry_after("2", now), Some(Duration::from_secs(2)));
+        assert_eq!(
+            parse_retry_after("0.493", now),
+            Some(Duration::from_secs(1))
+        );
+        assert_eq!(parse_retry_after("soon", now), None);
+        let later = httpdate::fmt_http_date(now + Duration::from_secs(120));
+        let wait = parse_retry_after(&later, now).unwrap();
+        assert!((119..=120).contains(&wait.as_secs()), "{wait:?}");
+    }
+}
