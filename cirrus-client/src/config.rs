@@ -1,6 +1,6 @@
 //! Building a client: token, base URL, timeouts, user agent.
 
-use crate::Error;
+use crate::{Error, RetryPolicy};
 use crate::transport::Transport;
 use std::fmt;
 use std::marker::PhantomData;
@@ -56,6 +56,7 @@ pub struct ClientBuilder<C> {
     pub(crate) http: Option<reqwest::Client>,
     pub(crate) allow_insecure_http: bool,
     pub(crate) max_body_bytes: usize,
+    pub(crate) retry: RetryPolicy,
     client: PhantomData<fn() -> C>,
 }
 
@@ -70,6 +71,7 @@ impl<C> Default for ClientBuilder<C> {
             http: None,
             allow_insecure_http: false,
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            retry: RetryPolicy::default(),
             client: PhantomData,
         }
     }
@@ -86,6 +88,7 @@ impl<C> fmt::Debug for ClientBuilder<C> {
             .field("custom_http_client", &self.http.is_some())
             .field("allow_insecure_http", &self.allow_insecure_http)
             .field("max_body_bytes", &self.max_body_bytes)
+            .field("retry", &self.retry)
             .finish()
     }
 }
@@ -169,6 +172,13 @@ impl<C: From<Transport>> ClientBuilder<C> {
     /// The largest response body to read; a larger one is an error.
     pub fn max_body_bytes(mut self, limit: usize) -> Self {
         self.max_body_bytes = limit;
+        self
+    }
+
+    /// How failed calls are retried; [`RetryPolicy::default`] unless set.
+    /// See [`crate::retry`] for what is retried and the risks.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
         self
     }
 

@@ -123,6 +123,9 @@ struct Inner {
     retry_after: Option<Duration>,
     www_authenticate: Option<String>,
     json_path: Option<String>,
+    /// Set when connecting failed, so the request never left the client.
+    not_sent: bool,
+    attempts: u32,
     source: Option<Box<dyn std::error::Error + Send + Sync>>,
 }
 
@@ -174,6 +177,16 @@ impl Error {
         source: impl std::error::Error + Send + Sync + 'static,
     ) -> Error {
         self.inner.source = Some(Box::new(source));
+        self
+    }
+
+    pub(crate) fn not_sent(mut self) -> Error {
+        self.inner.not_sent = true;
+        self
+    }
+
+    pub(crate) fn with_attempts(mut self, attempts: u32) -> Error {
+        self.inner.attempts = attempts;
         self
     }
 
@@ -246,6 +259,27 @@ impl Error {
         self.inner.json_path.as_deref()
     }
 
+    /// Whether the server may have acted on the request although the call
+    /// failed: after a timeout, a broken connection, a 5xx, or a response
+    /// that does not decode. For a POST or PATCH this means the effect (a
+    /// message sent, a conversation created) may exist: check before sending
+    /// it again. False when the request provably did no work: it was not
+    /// sent, or the server refused it with a 4xx.
+    pub fn may_have_been_processed(&self) -> bool {
+        match self.kind() {
+            ErrorKind::Transport | ErrorKind::Timeout => !self.inner.not_sent,
+            ErrorKind::ServerError | ErrorKind::ServiceUnavailable | ErrorKind::Decode => true,
+            ErrorKind::UnexpectedStatus => self.inner.status.is_some_and(|s| s >= 500),
+            _ => false,
+        }
+    }
+
+    /// How many times the call was sent before it failed (1 when it was not
+    /// retried; 0 when nothing was sent).
+    pub fn attempts(&self) -> u32 {
+        self.inner.attempts
+    }
+
     /// Whether the server answered 429 (or an envelope said so).
     pub fn is_throttled(&self) -> bool {
         self.kind() == ErrorKind::Throttled
@@ -304,6 +338,13 @@ impl fmt::Display for Error {
         }
         if let Some(id) = &inner.request_id {
             write!(f, "; request id {id}")?;
+        }
+        if inner.attempts > 1 {
+            write!(f, "; after {} attempts", inner.attempts)?;
+        }
+        let changes_state = inner.operation.is_some_and(|op| matches!(op.method, "POST" | "PATCH"));
+        if changes_state && self.may_have_been_processed() {
+            f.write_str("; the request may have been processed: check before sending it again")?;
         }
         write!(f, " ({})", self.kind().advice())
     }

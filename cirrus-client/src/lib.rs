@@ -74,6 +74,7 @@ mod decode;
 mod envelope;
 mod error;
 mod request;
+pub mod retry;
 mod timestamp;
 mod transport;
 
@@ -85,6 +86,7 @@ pub use decode::{Decode, NoData};
 pub use envelope::Envelope;
 pub use error::{BODY_SNIPPET_LIMIT, Error, ErrorKind};
 pub use request::{FilePart, ListStyle, Operation, ParamValue, RequestParts};
+pub use retry::RetryPolicy;
 pub use timestamp::{ParseTimestampError, Timestamp};
 pub use transport::Transport;
 
@@ -106,3 +108,8 @@ pub mod __private {
 }
 
 generate!("../spec/cirrus.json");
+
+// The README's Rust examples compile as doc tests, so they cannot drift.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeDoctests;

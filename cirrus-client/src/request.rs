@@ -1,7 +1,7 @@
 //! A request as the generated code assembles it: path segments, query pairs
 //! and body fields, each encoded as one unit.
 
-use crate::{Error, Timestamp};
+use crate::{Error, RetryPolicy, Timestamp};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
 use std::borrow::Cow;
 use std::fmt;
@@ -151,7 +151,7 @@ pub enum ListStyle {
 }
 
 /// One field of a multipart body.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) enum Part {
     Text(&'static str, String),
     File(&'static str, FilePart),
@@ -167,6 +167,7 @@ pub struct RequestParts {
     /// first field.
     pub(crate) json: Option<Vec<u8>>,
     pub(crate) parts: Vec<Part>,
+    pub(crate) retry: Option<RetryPolicy>,
 }
 
 impl RequestParts {
@@ -178,7 +179,13 @@ impl RequestParts {
             query: String::new(),
             json: None,
             parts: Vec::new(),
+            retry: None,
         }
+    }
+
+    /// Retries this call by `policy` instead of the client's policy.
+    pub fn set_retry(&mut self, policy: Option<RetryPolicy>) {
+        self.retry = policy;
     }
 
     /// Appends a literal path segment, checked by the macro to need no

@@ -3,7 +3,7 @@
 use crate::config::{ClientBuilder, Token};
 use crate::decode::Decode;
 use crate::request::{Part, RequestParts};
-use crate::{Envelope, Error, ErrorKind};
+use crate::{Envelope, Error, ErrorKind, RetryPolicy};
 use reqwest::header::{self, HeaderMap, HeaderValue};
 use std::fmt;
 use std::sync::Arc;
@@ -28,6 +28,7 @@ struct Inner {
     user_agent: HeaderValue,
     timeout: Duration,
     max_body_bytes: usize,
+    retry: RetryPolicy,
 }
 
 impl fmt::Debug for Transport {
@@ -37,6 +38,7 @@ impl fmt::Debug for Transport {
             .field("token", &self.inner.token)
             .field("timeout", &self.inner.timeout)
             .field("max_body_bytes", &self.inner.max_body_bytes)
+            .field("retry", &self.inner.retry)
             .finish()
     }
 }
@@ -111,6 +113,7 @@ impl Transport {
                 user_agent,
                 timeout: config.timeout,
                 max_body_bytes: config.max_body_bytes,
+                retry: config.retry,
             }),
         })
     }
@@ -139,20 +142,34 @@ impl Transport {
         );
         async move {
             let started = Instant::now();
-            let outcome = self.exchange(request).await;
-            let span = tracing::Span::current();
-            span.record("latency_ms", started.elapsed().as_millis() as u64);
-            let response = match outcome {
-                Ok(response) => response,
-                Err(error) => {
-                    tracing::debug!(error = %error, "call failed");
-                    return Err(error);
+            let policy = request.retry.as_ref().unwrap_or(&self.inner.retry);
+            let mut attempt = 1;
+            let mut waited = Duration::ZERO;
+            let result = loop {
+                let outcome = match self.exchange(&request).await {
+                    Ok(response) => {
+                        tracing::Span::current().record("status", response.status);
+                        interpret(operation, response)
+                    }
+                    Err(error) => Err(error),
+                };
+                let error = match outcome {
+                    Ok(envelope) => break Ok(envelope),
+                    Err(error) => error,
+                };
+                match policy.next_wait(operation.method, &error, attempt, waited) {
+                    Some(wait) => {
+                        tracing::debug!(attempt, wait_ms = wait.as_millis() as u64, error = %error, "retrying");
+                        tokio::time::sleep(wait).await;
+                        waited += wait;
+                        attempt += 1;
+                    }
+                    None => break Err(error.with_attempts(attempt)),
                 }
             };
-            span.record("status", response.status);
-            let result = interpret(operation, response);
+            tracing::Span::current().record("latency_ms", started.elapsed().as_millis() as u64);
             match &result {
-                Ok(_) => tracing::debug!("call succeeded"),
+                Ok(_) => tracing::debug!(attempts = attempt, "call succeeded"),
                 Err(error) => tracing::debug!(error = %error, "call failed"),
             }
             result
@@ -162,9 +179,9 @@ impl Transport {
     }
 
     /// Sends the request and reads the whole body.
-    async fn exchange(&self, request: RequestParts) -> Result<ResponseParts, Error> {
+    async fn exchange(&self, request: &RequestParts) -> Result<ResponseParts, Error> {
         let operation = request.operation;
-        let url = self.url_for(&request);
+        let url = self.url_for(request);
         let method = reqwest::Method::from_bytes(operation.method.as_bytes()).map_err(|_| {
             Error::invalid_argument(operation, "the spec's HTTP method is not one reqwest knows")
         })?;
@@ -200,7 +217,7 @@ impl Transport {
             }
             "multipart" => {
                 let mut form = reqwest::multipart::Form::new();
-                for part in request.parts {
+                for part in request.parts.iter().cloned() {
                     form = match part {
                         Part::Text(name, text) => form.text(name, text),
                         Part::File(name, file) => {
@@ -414,7 +431,8 @@ fn transport_error(operation: &'static crate::Operation, error: reqwest::Error) 
     } else {
         ErrorKind::Transport
     };
-    let message = if error.is_connect() {
+    let connect_failed = error.is_connect();
+    let message = if connect_failed {
         "could not connect".to_owned()
     } else if error.is_timeout() {
         "no complete response within the timeout".to_owned()
@@ -423,10 +441,11 @@ fn transport_error(operation: &'static crate::Operation, error: reqwest::Error) 
     };
     // reqwest's error carries the URL, which holds no secret: the token
     // travels in a header only.
-    Error::new(kind)
+    let error = Error::new(kind)
         .with_operation(operation)
         .with_message(message)
-        .with_source(error)
+        .with_source(error);
+    if connect_failed { error.not_sent() } else { error }
 }
 
 fn header_text(headers: &HeaderMap, name: &str) -> Option<String> {

@@ -21,9 +21,9 @@ const CLIENT_ITEMS: &[&str] = &[
     "transport",
 ];
 
-/// Rust names a request uses for itself, which an optional parameter's
-/// setter must not take.
-const REQUEST_ITEMS: &[&str] = &["send", "into_future", "client"];
+/// Rust names a request uses for itself (its fields and methods), which no
+/// parameter may take.
+const REQUEST_ITEMS: &[&str] = &["send", "into_future", "client", "retry"];
 
 /// The most required parameters an operation may have. Each becomes an
 /// argument and, with `&self`, clippy's `too_many_arguments` lint fires past

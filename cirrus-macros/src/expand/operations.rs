@@ -116,6 +116,7 @@ fn method(module: &Module, op: &Operation) -> TokenStream {
         pub fn #name(&self, #(#args),*) -> #request<'a> {
             #request {
                 client: self.client,
+                retry: ::core::option::Option::None,
                 #(#inits,)*
             }
         }
@@ -162,25 +163,27 @@ fn request(spec: &Spec, module: &Module, op: &Operation) -> TokenStream {
         ::core::result::Result<::cirrus_client::Envelope<#response>, ::cirrus_client::Error>
     };
     let send = send_body(spec, module, op, &response);
-    let setters_impl = if op.parameters.iter().any(|p| !p.required) {
-        quote! {
-            impl #request<'_> {
-                #(#setters)*
-            }
-        }
-    } else {
-        quote!()
-    };
     quote! {
         #doc
         #[derive(::core::fmt::Debug, ::core::clone::Clone)]
         #[must_use = "a request does nothing until it is awaited or sent"]
         pub struct #request<'a> {
             client: &'a super::Client,
+            retry: ::core::option::Option<::cirrus_client::RetryPolicy>,
             #(#fields,)*
         }
 
-        #setters_impl
+        impl #request<'_> {
+            #(#setters)*
+
+            /// Retries this call by `policy` instead of the client's policy;
+            /// see [`cirrus_client::retry`](::cirrus_client::retry) for what is
+            /// retried and the risks.
+            pub fn retry(mut self, policy: ::cirrus_client::RetryPolicy) -> Self {
+                self.retry = ::core::option::Option::Some(policy);
+                self
+            }
+        }
 
         impl<'a> #request<'a> {
             /// Sends the call and reads the response.
@@ -309,6 +312,7 @@ fn send_body(spec: &Spec, module: &Module, op: &Operation, response: &TokenStrea
             envelope: #envelope,
         };
         let mut request = ::cirrus_client::RequestParts::new(&OPERATION);
+        request.set_retry(self.retry);
         #(#segments)*
         #(#query)*
         #(#body_fields)*
