@@ -51,6 +51,7 @@ pub(crate) struct ResponseParts {
     pub(crate) request_id: Option<String>,
     pub(crate) retry_after: Option<Duration>,
     pub(crate) www_authenticate: Option<String>,
+    pub(crate) location: Option<String>,
     pub(crate) body: Vec<u8>,
 }
 
@@ -99,6 +100,7 @@ impl Transport {
             None => reqwest::Client::builder()
                 .connect_timeout(config.connect_timeout)
                 .timeout(config.timeout)
+                .redirect(same_origin_redirects())
                 .build()
                 .map_err(|e| {
                     Error::config(format!("cannot start the HTTP client: {e}")).with_source(e)
@@ -257,6 +259,7 @@ impl Transport {
             retry_after: header_text(&headers, header::RETRY_AFTER.as_str())
                 .and_then(|value| parse_retry_after(&value, SystemTime::now())),
             www_authenticate: header_text(&headers, header::WWW_AUTHENTICATE.as_str()),
+            location: header_text(&headers, header::LOCATION.as_str()),
             body,
         })
     }
@@ -314,10 +317,16 @@ fn interpret<T: Decode>(
     let status = response.status;
     if !(200..300).contains(&status) {
         let description = error_description(&response.body);
-        return Err(Error::new(ErrorKind::from_status(status))
+        let mut error = Error::new(ErrorKind::from_status(status))
             .with_operation(operation)
             .with_response(&response)
-            .with_description(description));
+            .with_description(description);
+        if let (300..=399, Some(location)) = (status, &response.location) {
+            error = error.with_message(format!(
+                "redirected to {location}, which is not followed: it leaves the base URL's origin"
+            ));
+        }
+        return Err(error);
     }
     if response.body.iter().all(u8::is_ascii_whitespace) {
         return match T::from_empty_body() {
@@ -445,7 +454,31 @@ fn transport_error(operation: &'static crate::Operation, error: reqwest::Error) 
         .with_operation(operation)
         .with_message(message)
         .with_source(error);
-    if connect_failed { error.not_sent() } else { error }
+    if connect_failed {
+        error.not_sent()
+    } else {
+        error
+    }
+}
+
+/// Follows redirects within the base URL's origin only (at most five).
+///
+/// A redirect to another origin is not followed: the response comes back as
+/// the 3xx it is, an error naming its `Location`. Following it would send
+/// the request, and for a 307 or 308 its body, to a server the user never
+/// named; reqwest drops the `Authorization` header across origins, but the
+/// body would still go.
+fn same_origin_redirects() -> reqwest::redirect::Policy {
+    reqwest::redirect::Policy::custom(|attempt| {
+        let Some(first) = attempt.previous().first() else {
+            return attempt.stop();
+        };
+        if attempt.url().origin() != first.origin() || attempt.previous().len() > 5 {
+            attempt.stop()
+        } else {
+            attempt.follow()
+        }
+    })
 }
 
 fn header_text(headers: &HeaderMap, name: &str) -> Option<String> {
