@@ -1,7 +1,7 @@
 //! Building a client: token, base URL, timeouts, user agent.
 
-use crate::{Error, RetryPolicy};
 use crate::transport::Transport;
+use crate::{Error, RetryPolicy};
 use std::fmt;
 use std::marker::PhantomData;
 use std::time::Duration;

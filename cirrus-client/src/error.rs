@@ -342,7 +342,9 @@ impl fmt::Display for Error {
         if inner.attempts > 1 {
             write!(f, "; after {} attempts", inner.attempts)?;
         }
-        let changes_state = inner.operation.is_some_and(|op| matches!(op.method, "POST" | "PATCH"));
+        let changes_state = inner
+            .operation
+            .is_some_and(|op| matches!(op.method, "POST" | "PATCH"));
         if changes_state && self.may_have_been_processed() {
             f.write_str("; the request may have been processed: check before sending it again")?;
         }

@@ -107,7 +107,13 @@ impl RetryPolicy {
 
     /// How long to wait before attempt `attempt + 1` after `error`, having
     /// waited `waited` so far; `None` to give up with the error.
-    pub(crate) fn next_wait(&self, method: &str, error: &Error, attempt: u32, waited: Duration) -> Option<Duration> {
+    pub(crate) fn next_wait(
+        &self,
+        method: &str,
+        error: &Error,
+        attempt: u32,
+        waited: Duration,
+    ) -> Option<Duration> {
         if attempt >= self.max_attempts {
             return None;
         }
@@ -115,9 +121,10 @@ impl RetryPolicy {
         let retryable = match error.kind() {
             ErrorKind::Throttled => true,
             ErrorKind::Transport | ErrorKind::Timeout if !error.may_have_been_processed() => true,
-            ErrorKind::ServerError | ErrorKind::ServiceUnavailable | ErrorKind::Transport | ErrorKind::Timeout => {
-                idempotent || self.non_idempotent
-            }
+            ErrorKind::ServerError
+            | ErrorKind::ServiceUnavailable
+            | ErrorKind::Transport
+            | ErrorKind::Timeout => idempotent || self.non_idempotent,
             _ => false,
         };
         if !retryable {
@@ -131,7 +138,10 @@ impl RetryPolicy {
     /// wait never collapses to nothing, half is random, so clients spread.
     fn backoff(&self, attempt: u32) -> Duration {
         let doubling = 2u32.saturating_pow(attempt.saturating_sub(1));
-        let step = self.initial_backoff.saturating_mul(doubling).min(self.max_backoff);
+        let step = self
+            .initial_backoff
+            .saturating_mul(doubling)
+            .min(self.max_backoff);
         let half = step / 2;
         let jitter_nanos = fastrand::u64(0..=half.as_nanos().min(u128::from(u64::MAX)) as u64);
         half + Duration::from_nanos(jitter_nanos)
@@ -150,7 +160,10 @@ mod tests {
                 .saturating_mul(2u32.pow(attempt - 1))
                 .min(Duration::from_secs(8));
             let wait = policy.backoff(attempt);
-            assert!(wait >= step / 2 && wait <= step, "attempt {attempt}: {wait:?} vs {step:?}");
+            assert!(
+                wait >= step / 2 && wait <= step,
+                "attempt {attempt}: {wait:?} vs {step:?}"
+            );
         }
     }
 
@@ -158,11 +171,31 @@ mod tests {
     fn only_safe_failures_are_retried() {
         let policy = RetryPolicy::default();
         let server = Error::new(ErrorKind::ServerError);
-        assert!(policy.next_wait("GET", &server, 1, Duration::ZERO).is_some());
-        assert!(policy.next_wait("POST", &server, 1, Duration::ZERO).is_none());
+        assert!(
+            policy
+                .next_wait("GET", &server, 1, Duration::ZERO)
+                .is_some()
+        );
+        assert!(
+            policy
+                .next_wait("POST", &server, 1, Duration::ZERO)
+                .is_none()
+        );
         let opted_in = policy.clone().retry_non_idempotent(true);
-        assert!(opted_in.next_wait("POST", &server, 1, Duration::ZERO).is_some());
-        assert!(policy.next_wait("GET", &Error::new(ErrorKind::NotFound), 1, Duration::ZERO).is_none());
-        assert!(policy.next_wait("GET", &server, 3, Duration::ZERO).is_none());
+        assert!(
+            opted_in
+                .next_wait("POST", &server, 1, Duration::ZERO)
+                .is_some()
+        );
+        assert!(
+            policy
+                .next_wait("GET", &Error::new(ErrorKind::NotFound), 1, Duration::ZERO)
+                .is_none()
+        );
+        assert!(
+            policy
+                .next_wait("GET", &server, 3, Duration::ZERO)
+                .is_none()
+        );
     }
 }
