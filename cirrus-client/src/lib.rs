@@ -103,6 +103,7 @@ pub use cirrus_macros::generate;
 #[doc(hidden)]
 pub mod __private {
     pub use crate::decode::decode;
+    pub use crate::transport::decode_response;
     pub use serde;
     pub use serde_json;
 }

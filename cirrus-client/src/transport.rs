@@ -29,6 +29,10 @@ struct Inner {
     timeout: Duration,
     max_body_bytes: usize,
     retry: RetryPolicy,
+    /// The base URL without query, fragment or trailing slash.
+    base_prefix: String,
+    /// Whether `http` came from the user rather than from us.
+    custom_http: bool,
 }
 
 impl fmt::Debug for Transport {
@@ -95,6 +99,11 @@ impl Transport {
         authorization.set_sensitive(true);
         let user_agent = HeaderValue::try_from(config.user_agent)
             .map_err(|_| Error::config("the user agent holds characters a header cannot carry"))?;
+        let custom_http = config.http.is_some();
+        let mut base_prefix = base_url.clone();
+        base_prefix.set_query(None);
+        base_prefix.set_fragment(None);
+        let base_prefix = base_prefix.as_str().trim_end_matches('/').to_owned();
         let http = match config.http {
             Some(http) => http,
             None => reqwest::Client::builder()
@@ -116,6 +125,8 @@ impl Transport {
                 timeout: config.timeout,
                 max_body_bytes: config.max_body_bytes,
                 retry: config.retry,
+                base_prefix,
+                custom_http,
             }),
         })
     }
@@ -187,11 +198,13 @@ impl Transport {
         let method = reqwest::Method::from_bytes(operation.method.as_bytes()).map_err(|_| {
             Error::invalid_argument(operation, "the spec's HTTP method is not one reqwest knows")
         })?;
-        let mut builder = self
-            .inner
-            .http
-            .request(method, url)
-            .timeout(self.inner.timeout)
+        let mut builder = self.inner.http.request(method, url);
+        if self.inner.custom_http {
+            // A client we built has the timeout already; one the user gave
+            // may not, so each request carries it.
+            builder = builder.timeout(self.inner.timeout);
+        }
+        builder = builder
             .header(header::AUTHORIZATION, self.inner.authorization.clone())
             .header(header::USER_AGENT, self.inner.user_agent.clone())
             .header(header::ACCEPT, "application/json");
@@ -223,17 +236,19 @@ impl Transport {
                     form = match part {
                         Part::Text(name, text) => form.text(name, text),
                         Part::File(name, file) => {
-                            let mut part = reqwest::multipart::Part::bytes(file.bytes().to_vec())
-                                .file_name(file.file_name().to_owned());
-                            if let Some(mime) = &file.mime {
-                                part = part.mime_str(mime).map_err(|e| {
+                            // FilePart documents application/octet-stream when no
+                            // type is set; a part without one would read as text/plain.
+                            let mime = file.mime.as_deref().unwrap_or("application/octet-stream");
+                            let part = reqwest::multipart::Part::bytes(file.bytes().to_vec())
+                                .file_name(file.file_name().to_owned())
+                                .mime_str(mime)
+                                .map_err(|e| {
                                     Error::invalid_argument(
                                         operation,
                                         format!("file {name}: bad content type {mime:?}"),
                                     )
                                     .with_source(e)
                                 })?;
-                            }
                             form.part(name, part)
                         }
                     };
@@ -247,28 +262,36 @@ impl Transport {
             .send()
             .await
             .map_err(|e| transport_error(operation, e))?;
-        let status = response.status().as_u16();
-        let headers = response.headers().clone();
-        let body = self.read_body(operation, response).await?;
-        Ok(ResponseParts {
-            status,
-            content_type: header_text(&headers, header::CONTENT_TYPE.as_str()),
+        let headers = response.headers();
+        let mut parts = ResponseParts {
+            status: response.status().as_u16(),
+            content_type: header_text(headers, header::CONTENT_TYPE.as_str()),
             request_id: REQUEST_ID_HEADERS
                 .iter()
-                .find_map(|name| header_text(&headers, name)),
-            retry_after: header_text(&headers, header::RETRY_AFTER.as_str())
+                .find_map(|name| header_text(headers, name)),
+            retry_after: header_text(headers, header::RETRY_AFTER.as_str())
                 .and_then(|value| parse_retry_after(&value, SystemTime::now())),
-            www_authenticate: header_text(&headers, header::WWW_AUTHENTICATE.as_str()),
-            location: header_text(&headers, header::LOCATION.as_str()),
-            body,
-        })
+            www_authenticate: header_text(headers, header::WWW_AUTHENTICATE.as_str()),
+            location: header_text(headers, header::LOCATION.as_str()),
+            body: Vec::new(),
+        };
+        parts.body = self.read_body(operation, response).await?;
+        Ok(parts)
     }
 
-    fn url_for(&self, request: &RequestParts) -> Url {
-        let mut url = self.inner.base_url.clone();
-        let prefix = url.path().trim_end_matches('/').to_owned();
-        url.set_path(&format!("{prefix}{}", request.path));
-        url.set_query((!request.query.is_empty()).then_some(request.query.as_str()));
+    /// The request's URL as text: the base URL (its path a prefix), the
+    /// escaped path and the query. reqwest parses it once; the escaping
+    /// leaves nothing for the parser to change.
+    fn url_for(&self, request: &RequestParts) -> String {
+        let base = &self.inner.base_prefix;
+        let mut url =
+            String::with_capacity(base.len() + request.path.len() + request.query.len() + 1);
+        url.push_str(base);
+        url.push_str(&request.path);
+        if !request.query.is_empty() {
+            url.push('?');
+            url.push_str(&request.query);
+        }
         url
     }
 
@@ -307,6 +330,27 @@ impl Transport {
         }
         Ok(body)
     }
+}
+
+/// Reads a response body exactly as a call does, without the network: for
+/// tests, fuzzing and benchmarks of the decode path.
+pub fn decode_response<T: Decode>(
+    operation: &'static crate::Operation,
+    status: u16,
+    body: Vec<u8>,
+) -> Result<Envelope<T>, Error> {
+    interpret(
+        operation,
+        ResponseParts {
+            status,
+            content_type: None,
+            request_id: None,
+            retry_after: None,
+            www_authenticate: None,
+            location: None,
+            body,
+        },
+    )
 }
 
 /// Turns a response into the operation's envelope or an error.
