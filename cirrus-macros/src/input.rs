@@ -80,7 +80,7 @@ impl Input {
                     errors.extend(error(format!("{place}: {}", problem.message)));
                 }
                 // Even a broken spec is watched, so fixing it triggers a rebuild.
-                errors.extend(crate::expand::track(&absolute.to_string_lossy()));
+                errors.extend(cirrus_codegen::track(&absolute.to_string_lossy()));
                 Err(errors)
             }
         }

@@ -5,10 +5,9 @@
 //!
 //! The work is done in phases. Reading, modelling and checking the spec
 //! belong to the `cirrus-spec` library, shared with the other tools; this
-//! crate resolves the path, reports problems as compile errors, and expands
-//! the checked model (`expand`).
+//! crate resolves the path and reports problems as compile errors; the
+//! expansion of a checked spec is `cirrus-codegen`'s.
 
-mod expand;
 mod input;
 
 use proc_macro::TokenStream;
@@ -31,7 +30,7 @@ pub fn generate(input: TokenStream) -> TokenStream {
         Err(error) => return error.to_compile_error().into(),
     };
     match input.load() {
-        Ok(loaded) => expand::expand(&loaded.spec, &loaded.absolute_path).into(),
+        Ok(loaded) => cirrus_codegen::expand(&loaded.spec, &loaded.absolute_path).into(),
         Err(errors) => errors.into(),
     }
 }

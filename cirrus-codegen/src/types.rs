@@ -1,12 +1,12 @@
 //! The `types` module: a struct for each object type, an enum for each
 //! enumeration.
 
-use super::{docs, ident, rust_type};
+use crate::{docs, ident, rust_type};
 use cirrus_spec::{EnumCode, EnumDef, EnumRepr, Field, Spec, TypeDef, TypeKind};
 use proc_macro2::TokenStream;
 use quote::quote;
 
-pub fn types_module(spec: &Spec) -> TokenStream {
+pub(crate) fn types_module(spec: &Spec) -> TokenStream {
     let items = spec.types.iter().map(|ty| match &ty.kind {
         TypeKind::Object(fields) => object(ty, fields),
         TypeKind::Enum(def) => enumeration(ty, def),

@@ -2,7 +2,7 @@
 //! operation, and a request struct per operation that holds the optional
 //! parameters and is awaited to send the call.
 
-use super::{docs, ident, rust_type};
+use crate::{docs, ident, rust_type};
 use cirrus_spec::{
     BodyEncoding, ListStyle, Module, Operation, ParamLocation, Parameter, PathSegment, Spec,
     TypeRef,
@@ -10,7 +10,7 @@ use cirrus_spec::{
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
-pub fn module(spec: &Spec, module: &Module) -> TokenStream {
+pub(crate) fn module(spec: &Spec, module: &Module) -> TokenStream {
     let mod_name = ident(&module.rust_name);
     let accessor = ident(&module.name);
     let module_doc = docs::or(module.docs.as_deref(), || {

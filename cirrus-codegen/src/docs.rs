@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 /// `#[doc = "..."]` lines for a text; rustdoc joins them as written.
-pub fn attrs(text: &str) -> TokenStream {
+pub(crate) fn attrs(text: &str) -> TokenStream {
     let lines = text.lines().map(|line| {
         // A leading space, as `///` comments have, keeps Markdown intact.
         let line = if line.is_empty() {
@@ -18,7 +18,7 @@ pub fn attrs(text: &str) -> TokenStream {
 }
 
 /// The spec's docs, or a stand-in, so that every public item has docs.
-pub fn or(docs: Option<&str>, fallback: impl FnOnce() -> String) -> String {
+pub(crate) fn or(docs: Option<&str>, fallback: impl FnOnce() -> String) -> String {
     match docs {
         Some(text) if !text.trim().is_empty() => text.trim().to_owned(),
         _ => fallback(),

@@ -1,13 +1,13 @@
 //! Rust types for the spec's type expressions.
 
-use super::ident;
+use crate::ident;
 use cirrus_spec::TypeRef;
 use proc_macro2::TokenStream;
 use quote::quote;
 
 /// The type a field, a stored parameter or a response holds. Named types
 /// live in the sibling `types` module.
-pub fn stored(ty: &TypeRef) -> TokenStream {
+pub(crate) fn stored(ty: &TypeRef) -> TokenStream {
     match ty {
         TypeRef::String => quote!(::std::string::String),
         TypeRef::Boolean => quote!(::core::primitive::bool),
@@ -30,7 +30,7 @@ pub fn stored(ty: &TypeRef) -> TokenStream {
 
 /// The type an argument or setter takes: strings take anything that
 /// converts into a `String`.
-pub fn argument(ty: &TypeRef) -> TokenStream {
+pub(crate) fn argument(ty: &TypeRef) -> TokenStream {
     match ty {
         TypeRef::String => quote!(impl ::core::convert::Into<::std::string::String>),
         other => stored(other),
@@ -38,7 +38,7 @@ pub fn argument(ty: &TypeRef) -> TokenStream {
 }
 
 /// The expression turning an argument into its stored value.
-pub fn convert(ty: &TypeRef, value: &TokenStream) -> TokenStream {
+pub(crate) fn convert(ty: &TypeRef, value: &TokenStream) -> TokenStream {
     match ty {
         TypeRef::String => quote!(::core::convert::Into::into(#value)),
         _ => value.clone(),

@@ -1,4 +1,9 @@
-//! Phase 4: a checked spec becomes Rust.
+//! The expand phase of cirrus: a checked spec becomes Rust.
+//!
+//! The `generate!` macro (crate `cirrus-macros`) reads and checks a spec
+//! with `cirrus-spec` and hands it here. This is a plain library so that
+//! the expansion can also run outside the compiler: benchmarks time it, and
+//! tools can print what a spec expands to.
 //!
 //! The expansion is one item list: the `Client`, a Rust module per API
 //! module (its accessor and requests, see [`operations`]) and a `types`
@@ -6,6 +11,8 @@
 //! `::cirrus_client::...`) so that it compiles wherever the user invokes
 //! the macro, whatever they have named `Result`, `Option` or `String`; it
 //! emits no `allow` attribute, which a user's `forbid` would reject.
+
+#![deny(missing_docs)]
 
 mod docs;
 mod operations;
@@ -16,7 +23,8 @@ use cirrus_spec::Spec;
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
-/// The whole expansion of a spec.
+/// The whole expansion of a spec; `absolute_path` is the spec file, which
+/// the expansion names so that cargo rebuilds when it changes.
 pub fn expand(spec: &Spec, absolute_path: &str) -> TokenStream {
     let track = track(absolute_path);
     let client = client(spec);
@@ -43,7 +51,7 @@ pub fn track(absolute_path: &str) -> TokenStream {
 
 /// An identifier from a name the spec phase made valid: snake_case, raw
 /// (`r#type`), or CamelCase, all ASCII.
-pub fn ident(name: &str) -> Ident {
+pub(crate) fn ident(name: &str) -> Ident {
     match name.strip_prefix("r#") {
         Some(raw) => Ident::new_raw(raw, Span::call_site()),
         None => Ident::new(name, Span::call_site()),
