@@ -1,0 +1,91 @@
+//! Build times: cirrus-client from clean, cirrus-client alone (the macro's
+//! expansion and the generated code, its dependencies already built), and a
+//! small crate that uses it. Each build runs cargo in its own target folder
+//! (`target/build-time`), so the figures do not depend on what was built
+//! before. `cargo bench -p cirrus-client --bench build_time`.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+fn cargo(args: &[&str], dir: &Path, target: &Path) -> Duration {
+    let started = Instant::now();
+    let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .args(args)
+        .current_dir(dir)
+        .env("CARGO_TARGET_DIR", target)
+        .env_remove("RUSTFLAGS")
+        .status()
+        .expect("cargo runs");
+    assert!(
+        status.success(),
+        "cargo {args:?} failed in {}",
+        dir.display()
+    );
+    started.elapsed()
+}
+
+/// Marks a file changed, so cargo rebuilds its crate and nothing else.
+fn touch(path: &Path) {
+    let text = std::fs::read(path).expect("read");
+    std::fs::write(path, text).expect("write");
+}
+
+fn main() {
+    // `cargo bench` passes `--bench`; a filter that does not name this
+    // benchmark skips it, so `cargo bench -- c_expand` stays quick.
+    let filters: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with('-'))
+        .collect();
+    if !filters.is_empty() && !filters.iter().any(|f| "d_build_time".contains(f.as_str())) {
+        return;
+    }
+    let client_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let workspace = client_dir.parent().expect("the workspace").to_path_buf();
+    let target = workspace.join("target").join("build-time");
+    let _ = std::fs::remove_dir_all(&target);
+
+    let clean = cargo(&["build", "-q", "-p", "cirrus-client"], &workspace, &target);
+    touch(&client_dir.join("src/lib.rs"));
+    let alone = cargo(&["build", "-q", "-p", "cirrus-client"], &workspace, &target);
+
+    let user = target.join("user-crate");
+    std::fs::create_dir_all(user.join("src")).expect("mkdir");
+    std::fs::write(
+        user.join("Cargo.toml"),
+        format!(
+            "[package]\nname = \"user-crate\"\nversion = \"0.0.0\"\nedition = \"2024\"\n\n\
+             [dependencies]\ncirrus-client = {{ path = {:?} }}\n\
+             tokio = {{ version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }}\n\n[workspace]\n",
+            client_dir.display().to_string()
+        ),
+    )
+    .expect("write manifest");
+    std::fs::write(
+        user.join("src/main.rs"),
+        "#[tokio::main]\nasync fn main() {\n    let client = cirrus_client::Client::builder().token(\"t\").build().unwrap();\n    \
+         let _ = client.core().system_status().await;\n    let _ = client.objects().get(\"s\", 1).include_childs(true).await;\n}\n",
+    )
+    .expect("write main");
+    cargo(&["build", "-q"], &user, &target);
+    touch(&user.join("src/main.rs"));
+    let user_crate = cargo(&["build", "-q"], &user, &target);
+
+    println!(
+        "d_build_time (debug profile, {} cores)",
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    );
+    println!(
+        "  cirrus-client from clean, dependencies included: {:>6.1} s",
+        clean.as_secs_f64()
+    );
+    println!(
+        "  cirrus-client alone (macro + generated code):     {:>6.1} s",
+        alone.as_secs_f64()
+    );
+    println!(
+        "  a small crate using it (its own code only):       {:>6.1} s",
+        user_crate.as_secs_f64()
+    );
+}
