@@ -29,10 +29,7 @@ pub fn expand(spec: &Spec, absolute_path: &str) -> TokenStream {
     let track = track(absolute_path);
     let client = client(spec);
     let types = types::types_module(spec);
-    let modules = spec
-        .modules
-        .iter()
-        .map(|module| operations::module(spec, module));
+    let modules = spec.modules.iter().map(operations::module);
     quote! {
         #track
         #client
@@ -92,6 +89,24 @@ fn client(spec: &Spec) -> TokenStream {
             }
         }
     });
+    let dispatch = if spec.modules.is_empty() {
+        quote! {
+            let _ = (module, operation, status, body);
+            ::core::option::Option::None
+        }
+    } else {
+        let arms = spec.modules.iter().map(|module| {
+            let name = &module.name;
+            let rust = ident(&module.rust_name);
+            quote!(#name => #rust::decode_response(operation, status, body),)
+        });
+        quote! {
+            match module {
+                #(#arms)*
+                _ => ::core::option::Option::None,
+            }
+        }
+    };
     quote! {
         #doc
         #[derive(::core::fmt::Debug, ::core::clone::Clone)]
@@ -122,6 +137,19 @@ fn client(spec: &Spec) -> TokenStream {
             }
 
             #(#accessors)*
+
+            /// Decodes a response body of an operation, named as the spec
+            /// names it, exactly as a call would; `None` for an operation the
+            /// spec does not have. For tests and fuzzing of every response type.
+            #[doc(hidden)]
+            pub fn __decode_response(
+                module: &::core::primitive::str,
+                operation: &::core::primitive::str,
+                status: ::core::primitive::u16,
+                body: ::std::vec::Vec<::core::primitive::u8>,
+            ) -> ::core::option::Option<::core::result::Result<(), ::cirrus_client::Error>> {
+                #dispatch
+            }
         }
 
         impl ::core::convert::From<::cirrus_client::Transport> for Client {

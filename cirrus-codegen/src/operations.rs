@@ -3,14 +3,11 @@
 //! parameters and is awaited to send the call.
 
 use crate::{docs, ident, rust_type};
-use cirrus_spec::{
-    BodyEncoding, ListStyle, Module, Operation, ParamLocation, Parameter, PathSegment, Spec,
-    TypeRef,
-};
+use cirrus_spec::{ListStyle, Module, Operation, ParamLocation, Parameter, PathSegment, TypeRef};
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
-pub(crate) fn module(spec: &Spec, module: &Module) -> TokenStream {
+pub(crate) fn module(module: &Module) -> TokenStream {
     let mod_name = ident(&module.rust_name);
     let accessor = ident(&module.name);
     let module_doc = docs::or(module.docs.as_deref(), || {
@@ -25,7 +22,12 @@ pub(crate) fn module(spec: &Spec, module: &Module) -> TokenStream {
         module.name, module.rust_name
     ));
     let methods = module.operations.iter().map(|op| method(module, op));
-    let requests = module.operations.iter().map(|op| request(spec, module, op));
+    let requests = module.operations.iter().map(|op| request(module, op));
+    let statics = module
+        .operations
+        .iter()
+        .map(|op| operation_static(module, op));
+    let decode = decode_dispatch(module);
     quote! {
         #mod_doc
         pub mod #mod_name {
@@ -43,7 +45,81 @@ pub(crate) fn module(spec: &Spec, module: &Module) -> TokenStream {
                 #(#methods)*
             }
 
+            #(#statics)*
+
             #(#requests)*
+
+            #decode
+        }
+    }
+}
+
+/// The name of the static describing an operation to the runtime.
+fn static_name(op: &Operation) -> Ident {
+    format_ident!(
+        "{}_OPERATION",
+        op.rust_name.trim_start_matches("r#").to_uppercase()
+    )
+}
+
+fn operation_static(module: &Module, op: &Operation) -> TokenStream {
+    let name = static_name(op);
+    let module_name = &module.name;
+    let op_name = &op.name;
+    let method = op.method.as_str();
+    let path = &op.path.raw;
+    let body = op.body.as_str();
+    let envelope = op.envelope;
+    quote! {
+        static #name: ::cirrus_client::Operation = ::cirrus_client::Operation {
+            module: #module_name,
+            name: #op_name,
+            method: #method,
+            path: #path,
+            body: #body,
+            envelope: #envelope,
+        };
+    }
+}
+
+/// Decodes a response body of any of the module's operations by name, as a
+/// call would: for tests and fuzzing over every response type. Hidden from
+/// the docs, reached through `Client::__decode_response`.
+fn decode_dispatch(module: &Module) -> TokenStream {
+    let arms = module.operations.iter().map(|op| {
+        let name = &op.name;
+        let operation = static_name(op);
+        let response = match &op.response {
+            Some(ty) => rust_type::stored(ty),
+            None => quote!(::cirrus_client::NoData),
+        };
+        quote! {
+            #name => ::core::option::Option::Some(
+                ::cirrus_client::__private::decode_response::<#response>(&#operation, status, body)
+                    .map(|_| ()),
+            ),
+        }
+    });
+    let body = if module.operations.is_empty() {
+        quote! {
+            let _ = (operation, status, body);
+            ::core::option::Option::None
+        }
+    } else {
+        quote! {
+            match operation {
+                #(#arms)*
+                _ => ::core::option::Option::None,
+            }
+        }
+    };
+    quote! {
+        pub(super) fn decode_response(
+            operation: &::core::primitive::str,
+            status: ::core::primitive::u16,
+            body: ::std::vec::Vec<::core::primitive::u8>,
+        ) -> ::core::option::Option<::core::result::Result<(), ::cirrus_client::Error>> {
+            #body
         }
     }
 }
@@ -132,7 +208,7 @@ fn location(p: &Parameter) -> &'static str {
 }
 
 /// The request struct, its setters, and how it is sent.
-fn request(spec: &Spec, module: &Module, op: &Operation) -> TokenStream {
+fn request(module: &Module, op: &Operation) -> TokenStream {
     let request = request_name(op);
     let doc = docs::attrs(&format!(
         "A {}.{} call (`{} {}`), ready to be awaited or [`sent`]({request}::send).\n\nMade by [`{}::{}`]({}::{}); optional parameters are set with its methods.",
@@ -162,7 +238,7 @@ fn request(spec: &Spec, module: &Module, op: &Operation) -> TokenStream {
     let output = quote! {
         ::core::result::Result<::cirrus_client::Envelope<#response>, ::cirrus_client::Error>
     };
-    let send = send_body(spec, module, op, &response);
+    let send = send_body(op, &response);
     quote! {
         #doc
         #[derive(::core::fmt::Debug, ::core::clone::Clone)]
@@ -238,15 +314,7 @@ fn setter(p: &Parameter) -> TokenStream {
 
 /// The statements of `send`: describe the operation, place each parameter,
 /// hand the request to the transport.
-fn send_body(spec: &Spec, module: &Module, op: &Operation, response: &TokenStream) -> TokenStream {
-    let _ = spec;
-    let module_name = &module.name;
-    let op_name = &op.name;
-    let method = op.method.as_str();
-    let path = &op.path.raw;
-    let body = op.body.as_str();
-    let envelope = op.envelope;
-
+fn send_body(op: &Operation, response: &TokenStream) -> TokenStream {
     let segments = op.path.segments.iter().map(|segment| match segment {
         PathSegment::Literal(text) => quote!(request.segment(#text);),
         PathSegment::Param(name) => {
@@ -301,17 +369,9 @@ fn send_body(spec: &Spec, module: &Module, op: &Operation, response: &TokenStrea
             }
         }
     });
-    let _ = BodyEncoding::None;
+    let operation = static_name(op);
     quote! {
-        static OPERATION: ::cirrus_client::Operation = ::cirrus_client::Operation {
-            module: #module_name,
-            name: #op_name,
-            method: #method,
-            path: #path,
-            body: #body,
-            envelope: #envelope,
-        };
-        let mut request = ::cirrus_client::RequestParts::new(&OPERATION);
+        let mut request = ::cirrus_client::RequestParts::new(&#operation);
         request.set_retry(self.retry);
         #(#segments)*
         #(#query)*
