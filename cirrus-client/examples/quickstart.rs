@@ -197,7 +197,7 @@ pub async fn run(target: Target, out: &mut dyn Write) -> Result<(), Failure> {
     say!(
         out,
         "   -> conversation {object_id} in stream {numeric_stream}, status {:?}, customer {} {}",
-        conversation.status_id.clone().ok_or("no status")?,
+        conversation.status_id.ok_or("no status")?,
         conversation.first_name.as_deref().unwrap_or("?"),
         conversation.last_name.as_deref().unwrap_or("?"),
     );
@@ -209,17 +209,20 @@ pub async fn run(target: Target, out: &mut dyn Write) -> Result<(), Failure> {
             .as_ref()
             .and_then(|u| u.is_manager)
             .unwrap_or(false);
-        let author = format!(
+        let role = if from_agent { "agent" } else { "customer" };
+        let name = format!(
             "{} {}",
             child.first_name.as_deref().unwrap_or(""),
             child.last_name.as_deref().unwrap_or("")
         );
+        let author = match name.trim() {
+            "" => role.to_owned(),
+            name => format!("{role} {name}"),
+        };
         say!(
             out,
-            "      #{} from the {} {}: {}",
+            "      #{} from the {author}: {}",
             child.id,
-            if from_agent { "agent" } else { "customer" },
-            author.trim(),
             child.message.as_deref().unwrap_or("")
         );
     }
@@ -247,7 +250,7 @@ pub async fn run(target: Target, out: &mut dyn Write) -> Result<(), Failure> {
         .set_status(object_id, ObjectStatus::Resolved)
         .await?;
     let resolved = read_conversation(&client, &stream_id, object_id).await?;
-    let status = resolved.status_id.clone().ok_or("no status")?;
+    let status = resolved.status_id.ok_or("no status")?;
     say!(out, "   -> status {status:?}");
     if status != ObjectStatus::Resolved {
         return Err(format!("expected the status Resolved, read {status:?}").into());
@@ -279,7 +282,7 @@ pub async fn run(target: Target, out: &mut dyn Write) -> Result<(), Failure> {
             out,
             "      #{} {:?} {:?}",
             item.object_id.or(item.id).unwrap_or(0),
-            item.status_id.clone().unwrap_or(ObjectStatus::Unknown(0)),
+            item.status_id.unwrap_or(ObjectStatus::Unknown(0)),
             item.message.as_deref().unwrap_or("")
         );
     }
