@@ -17,7 +17,9 @@ impl Parse for Input {
         let path: LitStr = input.parse().map_err(|error| {
             syn::Error::new(
                 error.span(),
-                "expected the spec's path as a string: generate!(\"spec/cirrus.json\")",
+                "expected the spec's path as a string literal, such as generate!(\"spec/cirrus.json\"); \
+                 it is resolved against the folder of this crate's Cargo.toml, and macros such as \
+                 concat! or env! are not expanded here",
             )
         })?;
         // A trailing comma is harmless; anything else is a mistake.

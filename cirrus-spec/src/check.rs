@@ -114,7 +114,7 @@ fn check_type(spec: &Spec, ty: &TypeDef, problems: &mut Vec<Problem>) {
         }
         TypeKind::Enum(def) => {
             let mut names = HashSet::new();
-            let mut codes = HashSet::new();
+            let mut codes = HashMap::new();
             for value in &def.values {
                 if !names.insert(&value.name) {
                     problems.push(Problem::at(
@@ -122,11 +122,20 @@ fn check_type(spec: &Spec, ty: &TypeDef, problems: &mut Vec<Problem>) {
                         format!("variant name `{}` is used twice in this enum", value.name),
                     ));
                 }
-                if !codes.insert(&value.code) {
+                if let Some(first) = codes.get(&value.code) {
+                    let code = match &value.code {
+                        EnumCode::Integer(code) => code.to_string(),
+                        EnumCode::String(code) => format!("{code:?}"),
+                    };
                     problems.push(Problem::at(
                         &join(&value.pointer, "value"),
-                        "this value is listed twice in this enum",
+                        format!(
+                            "`{first}` and `{}` both have the code {code}; give each value its own code",
+                            value.name
+                        ),
                     ));
+                } else {
+                    codes.insert(&value.code, &value.name);
                 }
             }
         }
@@ -211,7 +220,9 @@ fn check_operation(spec: &Spec, op: &Operation, problems: &mut Vec<Problem>) {
                 ParamLocation::Query => {
                     "a query parameter must be a string, boolean, integer, number, timestamp, enum, or a list of those"
                 }
-                ParamLocation::Body => "`file` parameters need `\"body\": \"multipart\"`",
+                ParamLocation::Body => {
+                    "a `file` parameter needs `\"body\": \"multipart\"` on its operation"
+                }
             };
             problems.push(Problem::at(
                 &type_pointer,
@@ -257,7 +268,9 @@ fn check_operation(spec: &Spec, op: &Operation, problems: &mut Vec<Problem>) {
         for reason in example::example_mismatches(spec, op, body) {
             problems.push(Problem::at(
                 &join(&op.pointer, "example"),
-                format!("the example does not decode as the response: {reason}"),
+                format!(
+                    "the example does not decode as the response: {reason}; fix the example or the response type"
+                ),
             ));
         }
     }
@@ -347,7 +360,7 @@ fn check_path(op: &Operation, problems: &mut Vec<Problem>) {
 }
 
 /// Levenshtein distance, for "did you mean" hints on type names.
-fn edit_distance(a: &str, b: &str) -> usize {
+pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut row: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.chars().enumerate() {
@@ -438,6 +451,48 @@ mod tests {
         let problems = problems_of(&spec_with_operation(&op));
         assert_eq!(problems.len(), 1, "{problems:#?}");
         assert!(problems[0].contains("7 required parameters"));
+    }
+
+    #[test]
+    fn a_bad_parameter_type_is_reported_once() {
+        let problems = problems_of(&spec_with_operation(
+            r#"{"method": "GET", "path": "/objects/{OBJECT_ID}",
+                "parameters": {"OBJECT_ID": {"in": "path", "type": "integer"}}}"#,
+        ));
+        assert_eq!(problems.len(), 1, "{problems:#?}");
+        assert!(
+            problems[0].starts_with(
+                "/modules/Objects/operations/Get/parameters/OBJECT_ID/type: `integer` is not a type"
+            ),
+            "{problems:#?}"
+        );
+    }
+
+    #[test]
+    fn a_misspelt_key_suggests_the_right_one() {
+        let problems = problems_of(&spec_with_operation(
+            r#"{"method": "GET", "parameters": {"q": {"in": "query", "type": "string", "requird": true}}}"#,
+        ));
+        assert_eq!(problems.len(), 1, "{problems:#?}");
+        assert!(
+            problems[0].contains("unknown key `requird` (did you mean `required`?)"),
+            "{problems:#?}"
+        );
+    }
+
+    #[test]
+    fn duplicate_enum_codes_name_both_values() {
+        let problems = problems_of(
+            r#"{"title": "t", "version": "1", "modules": {},
+                "types": {"S": {"kind": "enum", "repr": "string", "values": [
+                  {"value": "a", "name": "A"}, {"value": "a", "name": "B"}]}}}"#,
+        );
+        assert_eq!(
+            problems,
+            [
+                "/types/S/values/1/value: `A` and `B` both have the code \"a\"; give each value its own code"
+            ]
+        );
     }
 
     #[test]

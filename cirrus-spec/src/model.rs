@@ -415,9 +415,20 @@ impl<'a> Obj<'a> {
     fn only(&self, known: &[&str], problems: &mut Vec<Problem>) {
         for key in self.map.keys() {
             if !known.contains(&key.as_str()) {
+                // A typo is one or two edits away from the key meant.
+                let suggestion = known
+                    .iter()
+                    .map(|k| (crate::check::edit_distance(k, key), *k))
+                    .filter(|(distance, _)| *distance <= 2)
+                    .min()
+                    .map(|(_, closest)| format!(" (did you mean `{closest}`?)"))
+                    .unwrap_or_default();
                 problems.push(Problem::at(
                     &join(&self.pointer, key),
-                    format!("unknown key `{key}`; expected one of: {}", known.join(", ")),
+                    format!(
+                        "unknown key `{key}`{suggestion}; expected one of: {}",
+                        known.join(", ")
+                    ),
                 ));
             }
         }
@@ -833,9 +844,7 @@ impl Operation {
             other => {
                 problems.push(Problem::at(
                     &obj.at("method"),
-                    format!(
-                        "unknown HTTP method `{other}`: the API uses GET, POST, DELETE and PATCH"
-                    ),
+                    format!("unknown HTTP method `{other}`: use GET, POST, DELETE or PATCH"),
                 ));
                 Method::Get
             }
@@ -934,7 +943,11 @@ impl Parameter {
         if obj.get("type").is_none() {
             problems.push(Problem::at(pointer, "missing required key `type`"));
         }
-        let ty = type_at(&obj, "type", problems)?;
+        // A parameter whose type is missing or bad is kept, as a string, so
+        // that the path check still finds it declared; its type was reported.
+        let ty = type_at(&obj, "type", problems);
+        let known_type = ty.is_some();
+        let ty = ty.unwrap_or(TypeRef::String);
         let required = obj.boolean("required", problems);
         if location == ParamLocation::Path && required == Some(false) {
             problems.push(Problem::at(
@@ -954,6 +967,7 @@ impl Parameter {
             }
         };
         if obj.get("style").is_some()
+            && known_type
             && !(location == ParamLocation::Query && matches!(ty, TypeRef::List(_)))
         {
             problems.push(Problem::at(
@@ -967,7 +981,7 @@ impl Parameter {
             location,
             ty,
             required: location == ParamLocation::Path || required.unwrap_or(false),
-            default: obj.get("default").cloned(),
+            default: obj.get("default").filter(|_| known_type).cloned(),
             style,
             docs: obj.string("docs", problems),
             pointer: pointer.to_owned(),

@@ -1,0 +1,5 @@
+// The spec file does not exist.
+
+cirrus_client::generate!("ui/spec/missing_file.json");
+
+fn main() {}
