@@ -128,9 +128,19 @@ pub enum TypeRef {
     Named(String),
 }
 
+/// How deep `list<...>` may nest. Every tool walks a type recursively, so a
+/// bound keeps a hostile spec (`list<` a hundred thousand times) from
+/// overflowing the stack of the compiler running the macro.
+pub const MAX_LIST_NESTING: usize = 32;
+
 impl TypeRef {
-    /// Parses a type expression; `None` when it is not one.
+    /// Parses a type expression; `None` when it is not one, or when its
+    /// lists nest deeper than [`MAX_LIST_NESTING`].
     pub fn parse(text: &str) -> Option<TypeRef> {
+        TypeRef::parse_within(text, MAX_LIST_NESTING)
+    }
+
+    fn parse_within(text: &str, lists_left: usize) -> Option<TypeRef> {
         let text = text.trim();
         let ty = match text {
             "string" => TypeRef::String,
@@ -143,7 +153,8 @@ impl TypeRef {
             "file" => TypeRef::File,
             _ => {
                 if let Some(inner) = text.strip_prefix("list<").and_then(|t| t.strip_suffix('>')) {
-                    TypeRef::List(Box::new(TypeRef::parse(inner)?))
+                    let lists_left = lists_left.checked_sub(1)?;
+                    TypeRef::List(Box::new(TypeRef::parse_within(inner, lists_left)?))
                 } else if names::is_camel_case(text) {
                     TypeRef::Named(text.to_owned())
                 } else {
