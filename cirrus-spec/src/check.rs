@@ -34,6 +34,7 @@ pub const MAX_REQUIRED_PARAMETERS: usize = 6;
 pub fn check(spec: &Spec, problems: &mut Vec<Problem>) {
     for ty in &spec.types {
         check_type(spec, ty, problems);
+        check_self_containment(spec, ty, problems);
     }
     let mut modules = HashMap::new();
     for module in &spec.modules {
@@ -137,6 +138,39 @@ fn check_type(spec: &Spec, ty: &TypeDef, problems: &mut Vec<Problem>) {
                 } else {
                     codes.insert(&value.code, &value.name);
                 }
+            }
+        }
+    }
+}
+
+/// A type that holds itself other than through a list would have infinite
+/// size in Rust (`Option<T>` is stored inline); the compiler would reject
+/// the generated code with a message that names no spec location.
+fn check_self_containment(spec: &Spec, ty: &TypeDef, problems: &mut Vec<Problem>) {
+    let TypeKind::Object(fields) = &ty.kind else { return };
+    for field in fields {
+        let TypeRef::Named(first) = &field.ty else { continue };
+        let mut seen = HashSet::new();
+        let mut stack = vec![first.as_str()];
+        while let Some(name) = stack.pop() {
+            if name == ty.name {
+                problems.push(Problem::at(
+                    &join(&field.pointer, "type"),
+                    format!(
+                        "type `{}` holds itself through field `{}`; a value cannot contain itself                          except through a list: make this field (or one on the way back) a `list<...>`",
+                        ty.name, field.json_name
+                    ),
+                ));
+                break;
+            }
+            if !seen.insert(name) {
+                continue;
+            }
+            if let Some(TypeKind::Object(inner)) = spec.type_named(name).map(|t| &t.kind) {
+                stack.extend(inner.iter().filter_map(|f| match &f.ty {
+                    TypeRef::Named(next) => Some(next.as_str()),
+                    _ => None,
+                }));
             }
         }
     }
@@ -493,6 +527,18 @@ mod tests {
                 "/types/S/values/1/value: `A` and `B` both have the code \"a\"; give each value its own code"
             ]
         );
+    }
+
+    #[test]
+    fn a_type_holding_itself_is_a_problem_unless_through_a_list() {
+        let problems = problems_of(
+            r#"{"title": "t", "version": "1", "modules": {}, "types": {
+                "A": {"kind": "object", "fields": {"b": {"type": "B"}, "many": {"type": "list<A>"}}},
+                "B": {"kind": "object", "fields": {"a": {"type": "A"}}}}}"#,
+        );
+        assert_eq!(problems.len(), 2, "{problems:#?}");
+        assert!(problems[0].starts_with("/types/A/fields/b/type: type `A` holds itself through field `b`"));
+        assert!(problems[1].starts_with("/types/B/fields/a/type: type `B` holds itself through field `a`"));
     }
 
     #[test]
