@@ -96,6 +96,61 @@ pub(crate) struct FaultState {
     pub(crate) stalls: ShareCounter,
     pub(crate) closes: ShareCounter,
     pub(crate) throttles: ShareCounter,
+    /// Faults due but not yet applied, in the order close, throttle, server
+    /// error, stall: when two fall on one request, the second is applied to
+    /// the next request instead of being lost, so every share holds.
+    pub(crate) owed: [u64; 4],
+}
+
+/// Which faults a request gets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct FaultHits {
+    pub(crate) close: bool,
+    pub(crate) throttle: bool,
+    pub(crate) server_error: bool,
+    pub(crate) stall: bool,
+}
+
+impl FaultState {
+    /// Counts a request against every share and picks at most one fault
+    /// for it: the first one owed, in the order close, throttle, server
+    /// error, stall.
+    pub(crate) fn next_faults(&mut self) -> FaultHits {
+        let faults = &self.faults;
+        let due = [
+            self.closes.hit(faults.close_share),
+            self.throttles.hit(faults.throttle_share),
+            self.server_errors.hit(faults.server_error_share),
+            !faults.stall.is_zero() && self.stalls.hit(faults.stall_share),
+        ];
+        for (owed, due) in self.owed.iter_mut().zip(due) {
+            *owed += u64::from(due);
+        }
+        if self.forced_throttles > 0 {
+            self.forced_throttles -= 1;
+            return FaultHits {
+                close: false,
+                throttle: true,
+                server_error: false,
+                stall: false,
+            };
+        }
+        let Some(pick) = self.owed.iter().position(|&owed| owed > 0) else {
+            return FaultHits {
+                close: false,
+                throttle: false,
+                server_error: false,
+                stall: false,
+            };
+        };
+        self.owed[pick] -= 1;
+        FaultHits {
+            close: pick == 0,
+            throttle: pick == 1,
+            server_error: pick == 2,
+            stall: pick == 3,
+        }
+    }
 }
 
 /// At most [`requests`](Self::requests) per [`per`](Self::per); more are
@@ -166,6 +221,32 @@ impl Window {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn equal_shares_are_all_applied() {
+        let mut state = FaultState::default();
+        let faults = Faults {
+            throttle_share: 0.01,
+            stall: Duration::from_millis(1),
+            stall_share: 0.01,
+            ..Faults::default()
+        };
+        state.faults = faults;
+        let mut throttled = Vec::new();
+        let mut stalled = Vec::new();
+        for n in 1..=400 {
+            let decision = state.next_faults();
+            if decision.throttle {
+                throttled.push(n);
+            }
+            if decision.stall {
+                stalled.push(n);
+            }
+        }
+        // Both fall due on every 100th request; the stall moves to the next.
+        assert_eq!(throttled, [100, 200, 300, 400]);
+        assert_eq!(stalled, [101, 201, 301]);
+    }
 
     #[test]
     fn shares_are_exact_and_spread() {

@@ -440,6 +440,8 @@ impl RunningSandbox {
     pub fn set_faults(&self, faults: Faults) {
         let mut state = lock(&self.shared.faults);
         state.faults = faults.clamped();
+        // Faults owed under the old settings are not carried over.
+        state.owed = [0; 4];
     }
 
     /// Answers the next `count` requests that have a valid token with `429`

@@ -108,18 +108,10 @@ struct Decision {
 
 fn decide(shared: &Shared) -> Decision {
     let mut state = lock(&shared.faults);
-    let faults = state.faults.clone();
-    let close = state.closes.hit(faults.close_share);
-    let throttle = !close
-        && (if state.forced_throttles > 0 {
-            state.forced_throttles -= 1;
-            true
-        } else {
-            state.throttles.hit(faults.throttle_share)
-        });
-    let server_error = !close && !throttle && state.server_errors.hit(faults.server_error_share);
-    let stall = (!close && !faults.stall.is_zero() && state.stalls.hit(faults.stall_share))
-        .then_some(faults.stall);
+    let hits = state.next_faults();
+    let faults = &state.faults;
+    let (close, throttle, server_error) = (hits.close, hits.throttle, hits.server_error);
+    let stall = hits.stall.then_some(faults.stall);
     Decision {
         latency: faults.latency,
         close,
