@@ -147,9 +147,13 @@ fn check_type(spec: &Spec, ty: &TypeDef, problems: &mut Vec<Problem>) {
 /// size in Rust (`Option<T>` is stored inline); the compiler would reject
 /// the generated code with a message that names no spec location.
 fn check_self_containment(spec: &Spec, ty: &TypeDef, problems: &mut Vec<Problem>) {
-    let TypeKind::Object(fields) = &ty.kind else { return };
+    let TypeKind::Object(fields) = &ty.kind else {
+        return;
+    };
     for field in fields {
-        let TypeRef::Named(first) = &field.ty else { continue };
+        let TypeRef::Named(first) = &field.ty else {
+            continue;
+        };
         let mut seen = HashSet::new();
         let mut stack = vec![first.as_str()];
         while let Some(name) = stack.pop() {
@@ -537,8 +541,14 @@ mod tests {
                 "B": {"kind": "object", "fields": {"a": {"type": "A"}}}}}"#,
         );
         assert_eq!(problems.len(), 2, "{problems:#?}");
-        assert!(problems[0].starts_with("/types/A/fields/b/type: type `A` holds itself through field `b`"));
-        assert!(problems[1].starts_with("/types/B/fields/a/type: type `B` holds itself through field `a`"));
+        assert!(
+            problems[0]
+                .starts_with("/types/A/fields/b/type: type `A` holds itself through field `b`")
+        );
+        assert!(
+            problems[1]
+                .starts_with("/types/B/fields/a/type: type `B` holds itself through field `a`")
+        );
     }
 
     #[test]
