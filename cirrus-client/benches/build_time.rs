@@ -4,6 +4,9 @@
 //! (`target/build-time`), so the figures do not depend on what was built
 //! before. `cargo bench -p cirrus-client --bench build_time`.
 
+#[path = "../../cirrus-codegen/benches/synthetic.rs"]
+mod synthetic;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -72,6 +75,36 @@ fn main() {
     touch(&user.join("src/main.rs"));
     let user_crate = cargo(&["build", "-q"], &user, &target);
 
+    // C14: a crate whose spec has 1,000 operations and 600 types, and one
+    // twice that size; the peak memory of the compiler is that of the
+    // largest process cargo waited for.
+    let mut large = Vec::new();
+    for (operations, types) in [(1_000, 600), (2_000, 1_200)] {
+        let dir = target.join(format!("spec-{operations}"));
+        std::fs::create_dir_all(dir.join("src")).expect("mkdir");
+        std::fs::write(
+            dir.join("spec.json"),
+            synthetic::synthetic_spec(operations, types),
+        )
+        .expect("write spec");
+        std::fs::write(
+            dir.join("Cargo.toml"),
+            format!(
+                "[package]\nname = \"spec-{operations}\"\nversion = \"0.0.0\"\nedition = \"2024\"\n\n\
+                 [dependencies]\ncirrus-client = {{ path = {:?} }}\n\n[workspace]\n",
+                client_dir.display().to_string()
+            ),
+        )
+        .expect("write manifest");
+        std::fs::write(
+            dir.join("src/lib.rs"),
+            "//! A large generated client.\ncirrus_client::generate!(\"spec.json\");\n",
+        )
+        .expect("write lib");
+        let time = cargo(&["build", "-q"], &dir, &target);
+        large.push((operations, types, time, peak_child_rss_bytes()));
+    }
+
     println!(
         "d_build_time (debug profile, {} cores)",
         std::thread::available_parallelism().map_or(1, |n| n.get())
@@ -88,4 +121,30 @@ fn main() {
         "  a small crate using it (its own code only):       {:>6.1} s",
         user_crate.as_secs_f64()
     );
+    for (operations, types, time, peak) in &large {
+        println!(
+            "  a crate of {operations} operations and {types} types: {:>6.1} s, largest process so far {:.0} MiB",
+            time.as_secs_f64(),
+            *peak as f64 / 1_048_576.0
+        );
+    }
+    if let [(_, _, one, _), (_, _, two, _)] = large.as_slice() {
+        println!(
+            "  doubling the spec multiplies its build time by {:.2}",
+            two.as_secs_f64() / one.as_secs_f64()
+        );
+    }
+}
+
+/// The largest resident set of any finished child process, rustc included
+/// (cargo waits for it, and we wait for cargo).
+fn peak_child_rss_bytes() -> u64 {
+    // SAFETY: getrusage only writes the struct it is given.
+    let usage = unsafe {
+        let mut usage = std::mem::zeroed::<libc::rusage>();
+        libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage);
+        usage
+    };
+    // Linux reports kilobytes.
+    usage.ru_maxrss as u64 * 1024
 }
