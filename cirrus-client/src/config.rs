@@ -8,8 +8,9 @@ use std::time::Duration;
 
 /// Where the API is served.
 pub const DEFAULT_BASE_URL: &str = "https://api.commbox.io";
-/// How long a whole call (connecting, sending, and reading the whole body)
-/// may take by default.
+/// How long one attempt of a call (connecting, sending, and reading the
+/// whole body) may take by default. Retries make further attempts, bounded
+/// by the retry policy's wait.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 /// How long connecting may take by default.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -137,7 +138,9 @@ impl<C: From<Transport>> ClientBuilder<C> {
         self
     }
 
-    /// The most a whole call may take, reading the body included.
+    /// The most one attempt of a call may take, reading the body included.
+    /// A retried call makes several attempts; [`RetryPolicy::max_attempts`]
+    /// and [`RetryPolicy::max_wait`] bound those.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
@@ -156,7 +159,9 @@ impl<C: From<Transport>> ClientBuilder<C> {
     }
 
     /// Sends through an existing `reqwest::Client` (its proxy, TLS and pool
-    /// settings); the timeout and user agent set here still apply per call.
+    /// settings); the timeout and user agent set here still apply per call,
+    /// but its own redirect policy and connect timeout replace ours (which
+    /// follows redirects within the base URL's origin only).
     pub fn http_client(mut self, http: reqwest::Client) -> Self {
         self.http = Some(http);
         self

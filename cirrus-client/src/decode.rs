@@ -171,6 +171,13 @@ impl Decode for String {
                 Ok(v.to_string())
             }
             fn visit_f64<E: de::Error>(self, v: f64) -> Result<String, E> {
+                // An integer past 64 bits arrives as a float, its digits
+                // already rounded: refuse it rather than invent digits.
+                if v.fract() == 0.0 && v.abs() >= 9_007_199_254_740_992.0 {
+                    return Err(E::custom(format!(
+                        "a number too long to keep as text exactly ({v}); the server should send it as a string"
+                    )));
+                }
                 Ok(v.to_string())
             }
         }

@@ -32,7 +32,8 @@ pub struct Envelope<T> {
 }
 
 impl<T> Envelope<T> {
-    /// The data, or a decode error if the server sent none.
+    /// The data, dropping the rest of the envelope; `None` when the server
+    /// sent none.
     pub fn into_data(self) -> Option<T> {
         self.data
     }
@@ -98,8 +99,7 @@ impl<'de, T: Decode> Visitor<'de> for EnvelopeVisitor<T> {
                         .unwrap_or_default();
                 }
                 Key::ResponseTime => {
-                    envelope.response_time =
-                        map.next_value_seed(Seed::<Option<Timestamp>>::new())?;
+                    envelope.response_time = map.next_value_seed(Seed::<LenientTime>::new())?.0;
                 }
                 Key::Data => envelope.data = map.next_value_seed(Seed::<Option<T>>::new())?,
                 Key::Other => {
@@ -108,6 +108,52 @@ impl<'de, T: Decode> Visitor<'de> for EnvelopeVisitor<T> {
             }
         }
         Ok(envelope)
+    }
+}
+
+/// The envelope's `response_time`, or `None` when it is not a time: a time
+/// the server wrote oddly must not cost the call its data.
+struct LenientTime(Option<Timestamp>);
+
+impl Decode for LenientTime {
+    fn decode<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct TimeVisitor;
+        impl<'de> Visitor<'de> for TimeVisitor {
+            type Value = LenientTime;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a time")
+            }
+            fn visit_str<E: de::Error>(self, text: &str) -> Result<LenientTime, E> {
+                Ok(LenientTime(text.parse().ok()))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<LenientTime, E> {
+                Ok(LenientTime(None))
+            }
+            fn visit_bool<E: de::Error>(self, _: bool) -> Result<LenientTime, E> {
+                Ok(LenientTime(None))
+            }
+            fn visit_i64<E: de::Error>(self, _: i64) -> Result<LenientTime, E> {
+                Ok(LenientTime(None))
+            }
+            fn visit_u64<E: de::Error>(self, _: u64) -> Result<LenientTime, E> {
+                Ok(LenientTime(None))
+            }
+            fn visit_f64<E: de::Error>(self, _: f64) -> Result<LenientTime, E> {
+                Ok(LenientTime(None))
+            }
+            fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<LenientTime, A::Error> {
+                while seq.next_element::<de::IgnoredAny>()?.is_some() {}
+                Ok(LenientTime(None))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<LenientTime, A::Error> {
+                while map
+                    .next_entry::<de::IgnoredAny, de::IgnoredAny>()?
+                    .is_some()
+                {}
+                Ok(LenientTime(None))
+            }
+        }
+        deserializer.deserialize_any(TimeVisitor)
     }
 }
 
@@ -178,6 +224,15 @@ mod tests {
             a.response_time.unwrap().to_string(),
             "2024-08-06T07:51:52.2581942Z"
         );
+    }
+
+    #[test]
+    fn an_odd_response_time_does_not_cost_the_data() {
+        for time in [r#""bogus""#, "17", "null", "[1]"] {
+            let body = format!(r#"{{"status":200,"response_time":{time},"data":7}}"#);
+            let e: Envelope<i64> = serde_json::from_str(&body).unwrap();
+            assert_eq!((e.response_time, e.data), (None, Some(7)), "{time}");
+        }
     }
 
     #[test]

@@ -115,6 +115,8 @@ struct Inner {
     kind: Option<ErrorKind>,
     operation: Option<&'static Operation>,
     status: Option<u16>,
+    /// The HTTP status, where the failure came from the envelope's status.
+    http_status: Option<u16>,
     description: Option<String>,
     message: Option<String>,
     request_id: Option<String>,
@@ -167,6 +169,13 @@ impl Error {
         self
     }
 
+    /// The envelope reported failure under a successful HTTP status.
+    pub(crate) fn with_envelope_status(mut self, status: u16) -> Error {
+        self.inner.http_status = self.inner.status;
+        self.inner.status = Some(status);
+        self
+    }
+
     pub(crate) fn with_description(mut self, description: Option<String>) -> Error {
         self.inner.description = description.filter(|d| !d.is_empty());
         self
@@ -215,10 +224,16 @@ impl Error {
         self.inner.operation
     }
 
-    /// The HTTP status, or the envelope's status where that said failure
-    /// under HTTP 200.
+    /// The status that failed: the HTTP status, or the envelope's own
+    /// `status` where that said failure under a successful HTTP status
+    /// (then [`http_status`](Self::http_status) differs).
     pub fn status(&self) -> Option<u16> {
         self.inner.status
+    }
+
+    /// The HTTP status of the response, if one arrived.
+    pub fn http_status(&self) -> Option<u16> {
+        self.inner.http_status.or(self.inner.status)
     }
 
     /// The envelope's `description`, if the server sent one.
@@ -274,8 +289,9 @@ impl Error {
         }
     }
 
-    /// How many times the call was sent before it failed (1 when it was not
-    /// retried; 0 when nothing was sent).
+    /// How many attempts the call made before it failed: 1 when it was not
+    /// retried, 0 when it failed before any attempt (a bad argument). An
+    /// attempt that could not connect counts.
     pub fn attempts(&self) -> u32 {
         self.inner.attempts
     }
@@ -321,8 +337,13 @@ impl fmt::Display for Error {
             write!(f, "{op}: ")?;
         }
         f.write_str(self.kind().summary())?;
-        if let Some(status) = inner.status {
-            write!(f, " (HTTP {status})")?;
+        match (inner.status, inner.http_status) {
+            (Some(status), Some(http)) => write!(
+                f,
+                " (status {status} in the envelope of an HTTP {http} response)"
+            )?,
+            (Some(status), None) => write!(f, " (HTTP {status})")?,
+            _ => {}
         }
         if let Some(path) = &inner.json_path {
             write!(f, " at `{path}`")?;

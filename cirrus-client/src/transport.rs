@@ -79,6 +79,17 @@ impl Transport {
                 config.base_url
             ))
         })?;
+        if !base_url.username().is_empty() || base_url.password().is_some() {
+            return Err(Error::config(
+                "the base URL holds a user name or password: the API authenticates with the \
+                 token alone, so remove them",
+            ));
+        }
+        if base_url.query().is_some() || base_url.fragment().is_some() {
+            return Err(Error::config(format!(
+                "base URL {base_url} has a query or fragment, which requests cannot keep: remove it"
+            )));
+        }
         match base_url.scheme() {
             "https" => {}
             "http" if config.allow_insecure_http || is_loopback(&base_url) => {}
@@ -144,6 +155,16 @@ impl Transport {
     /// Every failure is an [`Error`]: its [`kind`](Error::kind) says which.
     pub async fn send<T: Decode>(&self, request: RequestParts) -> Result<Envelope<T>, Error> {
         let operation = request.operation;
+        let response = self.exchange_with_retries(request).await?;
+        decode_success(operation, response)
+    }
+
+    /// Sends a request, retrying by its policy, until a 2xx response or a
+    /// final error. Not generic, so that it is compiled once however many
+    /// response types a spec has: a large spec would otherwise copy this
+    /// whole state machine for each of them.
+    async fn exchange_with_retries(&self, request: RequestParts) -> Result<ResponseParts, Error> {
+        let operation = request.operation;
         let span = tracing::debug_span!(
             "cirrus.call",
             module = operation.module,
@@ -162,12 +183,12 @@ impl Transport {
                 let outcome = match self.exchange(&request).await {
                     Ok(response) => {
                         tracing::Span::current().record("status", response.status);
-                        interpret(operation, response)
+                        check_status(operation, response)
                     }
                     Err(error) => Err(error),
                 };
                 let error = match outcome {
-                    Ok(envelope) => break Ok(envelope),
+                    Ok(response) => break Ok(response),
                     Err(error) => error,
                 };
                 match policy.next_wait(operation.method, &error, attempt, waited) {
@@ -182,7 +203,7 @@ impl Transport {
             };
             tracing::Span::current().record("latency_ms", started.elapsed().as_millis() as u64);
             match &result {
-                Ok(_) => tracing::debug!(attempts = attempt, "call succeeded"),
+                Ok(_) => tracing::debug!(attempts = attempt, "call answered"),
                 Err(error) => tracing::debug!(error = %error, "call failed"),
             }
             result
@@ -236,6 +257,13 @@ impl Transport {
                     form = match part {
                         Part::Text(name, text) => form.text(name, text),
                         Part::File(name, file) => {
+                            // The name goes into a part header as it is.
+                            if file.file_name().chars().any(char::is_control) {
+                                return Err(Error::invalid_argument(
+                                    operation,
+                                    format!("file {name}: the file name holds control characters"),
+                                ));
+                            }
                             // FilePart documents application/octet-stream when no
                             // type is set; a part without one would read as text/plain.
                             let mime = file.mime.as_deref().unwrap_or("application/octet-stream");
@@ -339,39 +367,48 @@ pub fn decode_response<T: Decode>(
     status: u16,
     body: Vec<u8>,
 ) -> Result<Envelope<T>, Error> {
-    interpret(
-        operation,
-        ResponseParts {
-            status,
-            content_type: None,
-            request_id: None,
-            retry_after: None,
-            www_authenticate: None,
-            location: None,
-            body,
-        },
-    )
+    let response = ResponseParts {
+        status,
+        content_type: None,
+        request_id: None,
+        retry_after: None,
+        www_authenticate: None,
+        location: None,
+        body,
+    };
+    decode_success(operation, check_status(operation, response)?)
 }
 
-/// Turns a response into the operation's envelope or an error.
-fn interpret<T: Decode>(
+/// Passes a 2xx response; turns any other into the error of its status.
+fn check_status(
+    operation: &'static crate::Operation,
+    response: ResponseParts,
+) -> Result<ResponseParts, Error> {
+    let status = response.status;
+    if (200..300).contains(&status) {
+        return Ok(response);
+    }
+    let description = error_description(&response.body);
+    let mut error = Error::new(ErrorKind::from_status(status))
+        .with_operation(operation)
+        .with_response(&response)
+        .with_description(description);
+    if let (300..=399, Some(location)) = (status, &response.location) {
+        error = error.with_message(format!(
+            "redirected to {location}, which was not followed: redirects are followed only \
+             within the base URL's origin, five at most"
+        ));
+    }
+    Err(error)
+}
+
+/// Reads a 2xx response as the operation's envelope, or the error its
+/// envelope reports.
+fn decode_success<T: Decode>(
     operation: &'static crate::Operation,
     response: ResponseParts,
 ) -> Result<Envelope<T>, Error> {
     let status = response.status;
-    if !(200..300).contains(&status) {
-        let description = error_description(&response.body);
-        let mut error = Error::new(ErrorKind::from_status(status))
-            .with_operation(operation)
-            .with_response(&response)
-            .with_description(description);
-        if let (300..=399, Some(location)) = (status, &response.location) {
-            error = error.with_message(format!(
-                "redirected to {location}, which is not followed: it leaves the base URL's origin"
-            ));
-        }
-        return Err(error);
-    }
     if response.body.iter().all(u8::is_ascii_whitespace) {
         return match T::from_empty_body() {
             Some(_) => Ok(Envelope::made_for(status, None)),
@@ -387,14 +424,19 @@ fn interpret<T: Decode>(
     }
     let mut envelope = decode::<Envelope<T>>(operation, &response)?;
     if envelope.status == 0 {
-        envelope.status = status;
+        // Every envelope carries its status; a 2xx body without one is
+        // something else (a proxy's page, a bare object), not a success.
+        return Err(Error::new(ErrorKind::Decode)
+            .with_operation(operation)
+            .with_response(&response)
+            .with_message("the body is not a response envelope: it has no `status`"));
     }
     if !envelope.is_success() {
         let description = Some(std::mem::take(&mut envelope.description));
         return Err(Error::new(ErrorKind::from_status(envelope.status))
             .with_operation(operation)
             .with_response(&response)
-            .with_status(envelope.status)
+            .with_envelope_status(envelope.status)
             .with_description(description));
     }
     Ok(envelope)

@@ -85,7 +85,7 @@ fn client(spec: &Spec) -> TokenStream {
         quote! {
             #doc
             pub fn #name(&self) -> #name::#ty<'_> {
-                #name::#ty::new(self)
+                #name::#ty { client: self }
             }
         }
     });

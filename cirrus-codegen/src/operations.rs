@@ -34,14 +34,12 @@ pub(crate) fn module(module: &Module) -> TokenStream {
             #accessor_doc
             #[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::marker::Copy)]
             pub struct #accessor<'a> {
-                client: &'a super::Client,
+                // Set by `Client`'s accessor; a constructor method could
+                // clash with an operation's name.
+                pub(super) client: &'a super::Client,
             }
 
             impl<'a> #accessor<'a> {
-                pub(super) fn new(client: &'a super::Client) -> Self {
-                    #accessor { client }
-                }
-
                 #(#methods)*
             }
 

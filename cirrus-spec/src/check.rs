@@ -67,6 +67,14 @@ pub fn check(spec: &Spec, problems: &mut Vec<Problem>) {
                     &op.pointer,
                     format!("operation name `{}` must be CamelCase: ASCII letters and digits, a capital first", op.name),
                 ));
+            } else if module.name == format!("{}Request", op.name) {
+                problems.push(Problem::at(
+                    &op.pointer,
+                    format!(
+                        "operation `{}` makes a request type `{}Request`, the name of its module; rename one",
+                        op.name, op.name
+                    ),
+                ));
             } else if let Some(first) = operations.insert(op.rust_name.clone(), &op.name) {
                 problems.push(Problem::at(
                     &op.pointer,
@@ -227,11 +235,12 @@ fn check_operation(spec: &Spec, op: &Operation, problems: &mut Vec<Problem>) {
         }
         if param.required {
             required += 1;
-        } else if REQUEST_ITEMS.contains(&param.rust_name.as_str()) {
+        }
+        if REQUEST_ITEMS.contains(&param.rust_name.as_str()) {
             problems.push(Problem::at(
                 &param.pointer,
                 format!(
-                    "`{}` is a method of every request; give this parameter a `rust_name`",
+                    "`{}` is taken by every request (a field or method); give this parameter a `rust_name`",
                     param.rust_name
                 ),
             ));
@@ -340,6 +349,15 @@ fn check_path(op: &Operation, problems: &mut Vec<Problem>) {
         problems.push(Problem::at(
             &pointer,
             format!("path `{}` must start with `/`", path.raw),
+        ));
+    }
+    if path.raw.contains("//") || (path.raw.len() > 1 && path.raw.ends_with('/')) {
+        problems.push(Problem::at(
+            &pointer,
+            format!(
+                "path `{}` has an empty segment (`//` or a trailing `/`): remove it",
+                path.raw
+            ),
         ));
     }
     let mut placeholders = HashSet::new();
@@ -549,6 +567,53 @@ mod tests {
             problems[1]
                 .starts_with("/types/B/fields/a/type: type `B` holds itself through field `a`")
         );
+    }
+
+    #[test]
+    fn empty_path_segments_and_glued_placeholders_are_problems() {
+        let problems = problems_of(&spec_with_operation(
+            r#"{"method": "GET", "path": "/tags//x/", "response": "Contact"}"#,
+        ));
+        assert_eq!(
+            problems,
+            [
+                "/modules/Objects/operations/Get/path: path `/tags//x/` has an empty segment (`//` or a trailing `/`): remove it"
+            ]
+        );
+        let problems = problems_of(&spec_with_operation(
+            r#"{"method": "GET", "path": "/x/{A}{B}", "response": "Contact"}"#,
+        ));
+        assert_eq!(problems.len(), 1, "{problems:#?}");
+        assert!(problems[0].contains("path segment `{A}{B}` must be a whole `{NAME}` placeholder"));
+    }
+
+    #[test]
+    fn a_request_type_may_not_take_its_module_name() {
+        let problems = problems_of(
+            r#"{"title": "t", "version": "1", "modules": {"ListRequest": {"operations": {
+                "List": {"method": "GET"}}}}}"#,
+        );
+        assert_eq!(
+            problems,
+            [
+                "/modules/ListRequest/operations/List: operation `List` makes a request type `ListRequest`, the name of its module; rename one"
+            ]
+        );
+    }
+
+    #[test]
+    fn parameters_may_not_take_the_request_names() {
+        for name in ["client", "retry", "send"] {
+            let op = format!(
+                r#"{{"method": "GET", "parameters": {{"{name}": {{"in": "query", "type": "string", "required": true}}}}}}"#
+            );
+            let problems = problems_of(&spec_with_operation(&op));
+            assert_eq!(problems.len(), 1, "{name}: {problems:#?}");
+            assert!(
+                problems[0].contains("is taken by every request"),
+                "{problems:?}"
+            );
+        }
     }
 
     #[test]

@@ -300,8 +300,8 @@ impl PathTemplate {
             .filter(|s| !s.is_empty())
             .map(
                 |segment| match segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
-                    Some(name) => PathSegment::Param(name.to_owned()),
-                    None => PathSegment::Literal(segment.to_owned()),
+                    Some(name) if !name.contains(['{', '}']) => PathSegment::Param(name.to_owned()),
+                    _ => PathSegment::Literal(segment.to_owned()),
                 },
             )
             .collect();
@@ -583,7 +583,7 @@ impl Spec {
             problems.push(Problem::at(
                 "",
                 "this is an OpenAPI document, not a cirrus spec: describe the API with `modules` \
-                 and `types` as spec/README.md shows",
+                 and `types` as the cirrus spec format describes (spec/README.md in the cirrus repository)",
             ));
             return Spec::empty();
         }

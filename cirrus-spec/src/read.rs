@@ -10,6 +10,16 @@ use serde_json::Value;
 /// to do. A trailing comma is reported where the comma is, not at the
 /// bracket after it.
 pub fn read(text: &str) -> Result<Value, Problem> {
+    // Editors on some systems start UTF-8 files with a byte-order mark.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if text.trim().is_empty() {
+        return Err(Problem {
+            location: Location::Text { line: 1, column: 1 },
+            message: "the spec file is empty: a spec is a JSON object with `title`, `version` \
+                      and `modules`"
+                .to_owned(),
+        });
+    }
     serde_json::from_str(text).map_err(|error| {
         let detail = error.to_string();
         // serde_json appends " at line L column C"; the location is ours to print.
@@ -114,6 +124,20 @@ mod tests {
             problem.message.contains("ends early"),
             "{}",
             problem.message
+        );
+    }
+
+    #[test]
+    fn empty_files_and_byte_order_marks() {
+        let problem = read("  \n").unwrap_err();
+        assert!(
+            problem.message.starts_with("the spec file is empty"),
+            "{}",
+            problem.message
+        );
+        assert_eq!(
+            read("\u{feff}{\"a\": 1}").unwrap(),
+            serde_json::json!({"a": 1})
         );
     }
 }
