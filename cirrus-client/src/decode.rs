@@ -9,7 +9,7 @@
 
 use crate::Timestamp;
 use serde::Deserialize as _;
-use serde::de::{self, DeserializeSeed, Deserializer, SeqAccess, Visitor};
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use std::fmt;
 use std::marker::PhantomData;
 
@@ -33,6 +33,58 @@ pub trait Decode: Sized {
 /// every generated field.
 pub fn decode<'de, D: Deserializer<'de>, T: Decode>(deserializer: D) -> Result<T, D::Error> {
     T::decode(deserializer)
+}
+
+/// A member name in a generated object's visitor: borrowed from the input
+/// where it can be, so reading a key does not allocate.
+#[doc(hidden)]
+pub struct Key<'de>(std::borrow::Cow<'de, str>);
+
+impl Key<'_> {
+    /// The name as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+        impl<'de> Visitor<'de> for KeyVisitor {
+            type Value = Key<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a member name")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key(std::borrow::Cow::Borrowed(v)))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Key<'de>, E> {
+                Ok(Key(std::borrow::Cow::Owned(v.to_owned())))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Key<'de>, E> {
+                Ok(Key(std::borrow::Cow::Owned(v)))
+            }
+        }
+        deserializer.deserialize_str(KeyVisitor)
+    }
+}
+
+/// Reads the value of the current member through [`Decode`].
+#[doc(hidden)]
+pub fn member<'de, A: MapAccess<'de>, T: Decode>(map: &mut A) -> Result<T, A::Error> {
+    map.next_value_seed(DecodeSeed(PhantomData))
+}
+
+/// Skips the value of a member the type does not know.
+#[doc(hidden)]
+pub fn skip<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
+    map.next_value::<de::IgnoredAny>().map(|_| ())
+}
+
+/// A required member's value, or the error that it was missing.
+#[doc(hidden)]
+pub fn required<T, E: de::Error>(value: Option<T>, member: &'static str) -> Result<T, E> {
+    value.ok_or_else(|| E::missing_field(member))
 }
 
 /// The `data` of an operation that returns none: anything the server sends

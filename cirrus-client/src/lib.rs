@@ -102,7 +102,7 @@ pub use cirrus_macros::generate;
 /// Items the generated code names; not part of the public API.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::decode::decode;
+    pub use crate::decode::{Key, decode, member, required, skip};
     pub use crate::transport::decode_response;
     pub use serde;
     pub use serde_json;

@@ -20,6 +20,15 @@ pub(crate) fn types_module(spec: &Spec) -> TokenStream {
     }
 }
 
+/// An object type: the struct, and hand-rolled `Serialize` and
+/// `Deserialize` impls.
+///
+/// The impls are written here rather than derived: serde's derive makes a
+/// field enum, a visitor for maps and one for sequences, and a wrapper type
+/// per `deserialize_with` field, which for a spec of hundreds of types is
+/// most of what the compiler has to digest. This visitor reads members in
+/// any order into locals, decodes each value through `Decode` (the lenient
+/// rules), skips unknown members, and keeps the last of duplicate keys.
 fn object(ty: &TypeDef, fields: &[Field]) -> TokenStream {
     let name = ident(&ty.name);
     let doc = docs::attrs(&docs::or(ty.docs.as_deref(), || {
@@ -32,6 +41,8 @@ fn object(ty: &TypeDef, fields: &[Field]) -> TokenStream {
         .iter()
         .all(|f| !f.required)
         .then(|| quote!(::core::default::Default,));
+    let serialize = serialize_object(&name, fields);
+    let deserialize = deserialize_object(&name, &ty.name, fields);
     let decode = decode_via_deserialize(&name);
     quote! {
         #doc
@@ -40,14 +51,13 @@ fn object(ty: &TypeDef, fields: &[Field]) -> TokenStream {
             ::core::clone::Clone,
             ::core::cmp::PartialEq,
             #default
-            ::cirrus_client::__private::serde::Serialize,
-            ::cirrus_client::__private::serde::Deserialize,
         )]
-        #[serde(crate = "::cirrus_client::__private::serde")]
         pub struct #name {
             #(#members)*
         }
 
+        #serialize
+        #deserialize
         #decode
     }
 }
@@ -62,19 +72,144 @@ fn field(field: &Field) -> TokenStream {
     if field.required {
         quote! {
             #doc
-            #[serde(rename = #wire, deserialize_with = "::cirrus_client::__private::decode")]
             pub #name: #inner,
         }
     } else {
         quote! {
             #doc
-            #[serde(
-                rename = #wire,
-                default,
-                deserialize_with = "::cirrus_client::__private::decode",
-                skip_serializing_if = "::core::option::Option::is_none"
-            )]
             pub #name: ::core::option::Option<#inner>,
+        }
+    }
+}
+
+/// Writes the members under their JSON names, leaving out absent ones.
+fn serialize_object(name: &proc_macro2::Ident, fields: &[Field]) -> TokenStream {
+    let entries = fields.iter().map(|f| {
+        let member = ident(&f.rust_name);
+        let wire = &f.json_name;
+        if f.required {
+            quote! {
+                ::cirrus_client::__private::serde::ser::SerializeMap::serialize_entry(
+                    &mut __map, #wire, &self.#member,
+                )?;
+            }
+        } else {
+            quote! {
+                if let ::core::option::Option::Some(__value) = &self.#member {
+                    ::cirrus_client::__private::serde::ser::SerializeMap::serialize_entry(
+                        &mut __map, #wire, __value,
+                    )?;
+                }
+            }
+        }
+    });
+    quote! {
+        impl ::cirrus_client::__private::serde::Serialize for #name {
+            fn serialize<__S>(&self, __serializer: __S) -> ::core::result::Result<__S::Ok, __S::Error>
+            where
+                __S: ::cirrus_client::__private::serde::Serializer,
+            {
+                let mut __map = ::cirrus_client::__private::serde::Serializer::serialize_map(
+                    __serializer,
+                    ::core::option::Option::None,
+                )?;
+                #(#entries)*
+                ::cirrus_client::__private::serde::ser::SerializeMap::end(__map)
+            }
+        }
+    }
+}
+
+/// Reads the members in any order, each through `Decode`.
+fn deserialize_object(name: &proc_macro2::Ident, type_name: &str, fields: &[Field]) -> TokenStream {
+    // Locals are numbered, so no member name can clash with them.
+    let locals: Vec<_> = (0..fields.len())
+        .map(|i| quote::format_ident!("__member{}", i))
+        .collect();
+    let declarations = fields.iter().zip(&locals).map(|(f, local)| {
+        let inner = rust_type::stored(&f.ty);
+        quote! {
+            let mut #local: ::core::option::Option<#inner> = ::core::option::Option::None;
+        }
+    });
+    let arms = fields.iter().zip(&locals).map(|(f, local)| {
+        let wire = &f.json_name;
+        let inner = rust_type::stored(&f.ty);
+        if f.required {
+            quote! {
+                #wire => #local = ::core::option::Option::Some(
+                    ::cirrus_client::__private::member::<_, #inner>(&mut __map)?,
+                ),
+            }
+        } else {
+            quote! {
+                #wire => #local = ::cirrus_client::__private::member::<
+                    _,
+                    ::core::option::Option<#inner>,
+                >(&mut __map)?,
+            }
+        }
+    });
+    let reading = if fields.is_empty() {
+        quote! { ::cirrus_client::__private::skip(&mut __map)?; }
+    } else {
+        quote! {
+            match __key.as_str() {
+                #(#arms)*
+                _ => ::cirrus_client::__private::skip(&mut __map)?,
+            }
+        }
+    };
+    let key = if fields.is_empty() {
+        quote!(_)
+    } else {
+        quote!(__key)
+    };
+    let inits = fields.iter().zip(&locals).map(|(f, local)| {
+        let member = ident(&f.rust_name);
+        let wire = &f.json_name;
+        if f.required {
+            quote!(#member: ::cirrus_client::__private::required(#local, #wire)?)
+        } else {
+            quote!(#member: #local)
+        }
+    });
+    let expecting = format!("a {type_name} object");
+    quote! {
+        impl<'de> ::cirrus_client::__private::serde::Deserialize<'de> for #name {
+            fn deserialize<__D>(__deserializer: __D) -> ::core::result::Result<Self, __D::Error>
+            where
+                __D: ::cirrus_client::__private::serde::Deserializer<'de>,
+            {
+                struct __Visitor;
+
+                impl<'de> ::cirrus_client::__private::serde::de::Visitor<'de> for __Visitor {
+                    type Value = #name;
+
+                    fn expecting(&self, __f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                        __f.write_str(#expecting)
+                    }
+
+                    fn visit_map<__A>(self, mut __map: __A) -> ::core::result::Result<#name, __A::Error>
+                    where
+                        __A: ::cirrus_client::__private::serde::de::MapAccess<'de>,
+                    {
+                        #(#declarations)*
+                        while let ::core::option::Option::Some(#key) =
+                            ::cirrus_client::__private::serde::de::MapAccess::next_key::<
+                                ::cirrus_client::__private::Key<'de>,
+                            >(&mut __map)?
+                        {
+                            #reading
+                        }
+                        ::core::result::Result::Ok(#name {
+                            #(#inits,)*
+                        })
+                    }
+                }
+
+                ::cirrus_client::__private::serde::Deserializer::deserialize_map(__deserializer, __Visitor)
+            }
         }
     }
 }
