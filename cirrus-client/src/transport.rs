@@ -159,6 +159,19 @@ impl Transport {
         decode_success(operation, response)
     }
 
+    /// Sends a request that generated code assembled, or returns the error
+    /// assembling it met (a bad argument), without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub async fn send_prepared<T: Decode>(
+        &self,
+        request: Result<RequestParts, Error>,
+    ) -> Result<Envelope<T>, Error> {
+        self.send(request?).await
+    }
+
     /// Sends a request, retrying by its policy, until a 2xx response or a
     /// final error. Not generic, so that it is compiled once however many
     /// response types a spec has: a large spec would otherwise copy this

@@ -236,7 +236,7 @@ fn request(module: &Module, op: &Operation) -> TokenStream {
     let output = quote! {
         ::core::result::Result<::cirrus_client::Envelope<#response>, ::cirrus_client::Error>
     };
-    let send = send_body(op, &response);
+    let prepare = prepare_body(op);
     quote! {
         #doc
         #[derive(::core::fmt::Debug, ::core::clone::Clone)]
@@ -267,8 +267,18 @@ fn request(module: &Module, op: &Operation) -> TokenStream {
             /// An [`Error`](::cirrus_client::Error) whose kind says what failed: a
             /// status from the API's table, the transport, the timeout, or a
             /// response that does not decode.
-            pub async fn send(self) -> #output {
-                #send
+            pub fn send(self) -> impl ::core::future::Future<Output = #output> + ::core::marker::Send + 'a {
+                // The request is assembled here, synchronously; the future is
+                // the transport's, shared by every operation with this
+                // response type, so a spec of many operations does not make
+                // the compiler build a state machine for each.
+                let client = self.client;
+                let prepared = self.prepare();
+                client.transport.send_prepared::<#response>(prepared)
+            }
+
+            fn prepare(self) -> ::core::result::Result<::cirrus_client::RequestParts, ::cirrus_client::Error> {
+                #prepare
             }
         }
 
@@ -312,7 +322,7 @@ fn setter(p: &Parameter) -> TokenStream {
 
 /// The statements of `send`: describe the operation, place each parameter,
 /// hand the request to the transport.
-fn send_body(op: &Operation, response: &TokenStream) -> TokenStream {
+fn prepare_body(op: &Operation) -> TokenStream {
     let segments = op.path.segments.iter().map(|segment| match segment {
         PathSegment::Literal(text) => quote!(request.segment(#text);),
         PathSegment::Param(name) => {
@@ -374,6 +384,6 @@ fn send_body(op: &Operation, response: &TokenStream) -> TokenStream {
         #(#segments)*
         #(#query)*
         #(#body_fields)*
-        self.client.transport.send::<#response>(request).await
+        ::core::result::Result::Ok(request)
     }
 }

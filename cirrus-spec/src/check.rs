@@ -23,7 +23,7 @@ const CLIENT_ITEMS: &[&str] = &[
 
 /// Rust names a request uses for itself (its fields and methods), which no
 /// parameter may take.
-const REQUEST_ITEMS: &[&str] = &["send", "into_future", "client", "retry"];
+const REQUEST_ITEMS: &[&str] = &["send", "into_future", "client", "retry", "prepare"];
 
 /// The most required parameters an operation may have. Each becomes an
 /// argument and, with `&self`, clippy's `too_many_arguments` lint fires past
