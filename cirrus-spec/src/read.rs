@@ -5,6 +5,10 @@ use serde_json::Value;
 
 /// Parses the spec's text as JSON.
 ///
+/// Known shortcoming: a key written twice in one object is not reported;
+/// like serde_json, the reader keeps the last. Reporting it needs a reader
+/// that sees the keys before they become a map.
+///
 /// A syntax error names its line and column (counted in characters, as
 /// editors count them) and, for the mistakes people make most by hand, what
 /// to do. A trailing comma is reported where the comma is, not at the
