@@ -206,10 +206,10 @@ impl Error {
 
     pub(crate) fn with_response(mut self, response: &crate::transport::ResponseParts) -> Error {
         self.inner.status = Some(response.status);
-        self.inner.request_id = response.request_id.clone();
-        self.inner.content_type = response.content_type.clone();
-        self.inner.retry_after = response.retry_after;
-        self.inner.www_authenticate = response.www_authenticate.clone();
+        self.inner.request_id = response.request_id();
+        self.inner.content_type = response.header("content-type");
+        self.inner.retry_after = response.retry_after();
+        self.inner.www_authenticate = response.header("www-authenticate");
         self.inner.body = Some(snippet(&response.body));
         self
     }

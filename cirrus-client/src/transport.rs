@@ -51,12 +51,28 @@ impl fmt::Debug for Transport {
 #[derive(Debug)]
 pub(crate) struct ResponseParts {
     pub(crate) status: u16,
-    pub(crate) content_type: Option<String>,
-    pub(crate) request_id: Option<String>,
-    pub(crate) retry_after: Option<Duration>,
-    pub(crate) www_authenticate: Option<String>,
-    pub(crate) location: Option<String>,
+    /// Read only when an error needs them, so that a success pays for no
+    /// header lookups.
+    pub(crate) headers: HeaderMap,
     pub(crate) body: Vec<u8>,
+}
+
+impl ResponseParts {
+    /// A header's value as text.
+    pub(crate) fn header(&self, name: &str) -> Option<String> {
+        header_text(&self.headers, name)
+    }
+
+    /// The id the server gave the request, from the first header that has one.
+    pub(crate) fn request_id(&self) -> Option<String> {
+        REQUEST_ID_HEADERS.iter().find_map(|name| self.header(name))
+    }
+
+    /// `Retry-After`, read as a wait from now.
+    pub(crate) fn retry_after(&self) -> Option<Duration> {
+        self.header(header::RETRY_AFTER.as_str())
+            .and_then(|value| parse_retry_after(&value, SystemTime::now()))
+    }
 }
 
 /// Headers servers use to name a request, in order of preference.
@@ -299,21 +315,13 @@ impl Transport {
             _ => builder,
         };
 
-        let response = builder
+        let mut response = builder
             .send()
             .await
             .map_err(|e| transport_error(operation, e))?;
-        let headers = response.headers();
         let mut parts = ResponseParts {
             status: response.status().as_u16(),
-            content_type: header_text(headers, header::CONTENT_TYPE.as_str()),
-            request_id: REQUEST_ID_HEADERS
-                .iter()
-                .find_map(|name| header_text(headers, name)),
-            retry_after: header_text(headers, header::RETRY_AFTER.as_str())
-                .and_then(|value| parse_retry_after(&value, SystemTime::now())),
-            www_authenticate: header_text(headers, header::WWW_AUTHENTICATE.as_str()),
-            location: header_text(headers, header::LOCATION.as_str()),
+            headers: std::mem::take(response.headers_mut()),
             body: Vec::new(),
         };
         parts.body = self.read_body(operation, response).await?;
@@ -382,11 +390,7 @@ pub fn decode_response<T: Decode>(
 ) -> Result<Envelope<T>, Error> {
     let response = ResponseParts {
         status,
-        content_type: None,
-        request_id: None,
-        retry_after: None,
-        www_authenticate: None,
-        location: None,
+        headers: HeaderMap::new(),
         body,
     };
     decode_success(operation, check_status(operation, response)?)
@@ -406,7 +410,7 @@ fn check_status(
         .with_operation(operation)
         .with_response(&response)
         .with_description(description);
-    if let (300..=399, Some(location)) = (status, &response.location) {
+    if let (300..=399, Some(location)) = (status, response.header(header::LOCATION.as_str())) {
         error = error.with_message(format!(
             "redirected to {location}, which was not followed: redirects are followed only \
              within the base URL's origin, five at most"
