@@ -109,13 +109,36 @@ impl<'de> serde::Deserialize<'de> for NoData {
     }
 }
 
+/// `visit_seq` and `visit_map` for a visitor of one value (a number, a
+/// string) read with `deserialize_any`: they read past the list or object
+/// before refusing it. serde_json places an error where it stopped reading,
+/// and the client names the JSON path of that place (see `json_path.rs`);
+/// refused at its opening bracket, a list would be blamed on its first item.
+macro_rules! refuse_lists_and_objects {
+    () => {
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+            while seq.next_element::<de::IgnoredAny>()?.is_some() {}
+            Err(de::Error::invalid_type(de::Unexpected::Seq, &self))
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            while map
+                .next_entry::<de::IgnoredAny, de::IgnoredAny>()?
+                .is_some()
+            {}
+            Err(de::Error::invalid_type(de::Unexpected::Map, &self))
+        }
+    };
+}
+
 macro_rules! integer {
     ($ty:ty, $name:literal) => {
         impl Decode for $ty {
             fn decode<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 struct IntVisitor;
-                impl Visitor<'_> for IntVisitor {
+                impl<'de> Visitor<'de> for IntVisitor {
                     type Value = $ty;
+                    refuse_lists_and_objects!();
                     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                         f.write_str(concat!("an integer (", $name, "), or one in a string"))
                     }
@@ -151,8 +174,9 @@ integer!(i64, "int64");
 impl Decode for f64 {
     fn decode<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct FloatVisitor;
-        impl Visitor<'_> for FloatVisitor {
+        impl<'de> Visitor<'de> for FloatVisitor {
             type Value = f64;
+            refuse_lists_and_objects!();
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("a number, or one in a string")
             }
@@ -178,8 +202,9 @@ impl Decode for f64 {
 impl Decode for bool {
     fn decode<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct BoolVisitor;
-        impl Visitor<'_> for BoolVisitor {
+        impl<'de> Visitor<'de> for BoolVisitor {
             type Value = bool;
+            refuse_lists_and_objects!();
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("true or false")
             }
@@ -203,8 +228,9 @@ impl Decode for bool {
 impl Decode for String {
     fn decode<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct StringVisitor;
-        impl Visitor<'_> for StringVisitor {
+        impl<'de> Visitor<'de> for StringVisitor {
             type Value = String;
+            refuse_lists_and_objects!();
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("a string, or a number to keep as text")
             }

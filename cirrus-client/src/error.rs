@@ -8,6 +8,11 @@ use std::time::Duration;
 /// small and printable however large the server's page was.
 pub const BODY_SNIPPET_LIMIT: usize = 512;
 
+/// The most bytes an [`Error`] keeps of any other text the server sent: the
+/// envelope's description, a header, the value a decode error quotes, a
+/// JSON path. Longer ones are cut at a character boundary and end in `…`.
+pub const TEXT_LIMIT: usize = 1024;
+
 /// What kind of failure an [`Error`] is.
 ///
 /// The HTTP statuses follow the API's table: 400 bad parameters, 401
@@ -160,7 +165,9 @@ impl Error {
     }
 
     pub(crate) fn with_message(mut self, message: impl Into<String>) -> Error {
-        self.inner.message = Some(message.into());
+        // A decode error's message quotes the value at fault, which the
+        // server chose.
+        self.inner.message = Some(bounded(message.into()));
         self
     }
 
@@ -177,7 +184,7 @@ impl Error {
     }
 
     pub(crate) fn with_description(mut self, description: Option<String>) -> Error {
-        self.inner.description = description.filter(|d| !d.is_empty());
+        self.inner.description = description.filter(|d| !d.is_empty()).map(bounded);
         self
     }
 
@@ -200,16 +207,16 @@ impl Error {
     }
 
     pub(crate) fn with_json_path(mut self, path: String) -> Error {
-        self.inner.json_path = Some(path);
+        self.inner.json_path = Some(bounded(path));
         self
     }
 
     pub(crate) fn with_response(mut self, response: &crate::transport::ResponseParts) -> Error {
         self.inner.status = Some(response.status);
-        self.inner.request_id = response.request_id();
-        self.inner.content_type = response.header("content-type");
+        self.inner.request_id = response.request_id().map(bounded);
+        self.inner.content_type = response.header("content-type").map(bounded);
         self.inner.retry_after = response.retry_after();
-        self.inner.www_authenticate = response.header("www-authenticate");
+        self.inner.www_authenticate = response.header("www-authenticate").map(bounded);
         self.inner.body = Some(snippet(&response.body));
         self
     }
@@ -236,7 +243,9 @@ impl Error {
         self.inner.http_status.or(self.inner.status)
     }
 
-    /// The envelope's `description`, if the server sent one.
+    /// The envelope's `description`, if the server sent one (its first
+    /// [`TEXT_LIMIT`] bytes, like every text of the server's that an error
+    /// keeps).
     pub fn description(&self) -> Option<&str> {
         self.inner.description.as_deref()
     }
@@ -320,10 +329,25 @@ impl Error {
 /// The first [`BODY_SNIPPET_LIMIT`] bytes of a body as text.
 fn snippet(body: &[u8]) -> String {
     let text = String::from_utf8_lossy(&body[..body.len().min(BODY_SNIPPET_LIMIT * 2)]);
-    if text.len() <= BODY_SNIPPET_LIMIT {
-        return text.into_owned();
+    cut(&text, BODY_SNIPPET_LIMIT)
+}
+
+/// A text the server chose, cut to [`TEXT_LIMIT`] bytes, so that an error
+/// stays small however large the response was.
+fn bounded(text: String) -> String {
+    if text.len() <= TEXT_LIMIT {
+        return text;
     }
-    let mut end = BODY_SNIPPET_LIMIT;
+    cut(&text, TEXT_LIMIT)
+}
+
+/// `text` up to `limit` bytes, cut at a character boundary and marked `…`
+/// where it was cut.
+fn cut(text: &str, limit: usize) -> String {
+    if text.len() <= limit {
+        return text.to_owned();
+    }
+    let mut end = limit;
     while !text.is_char_boundary(end) {
         end -= 1;
     }

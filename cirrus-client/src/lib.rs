@@ -73,6 +73,7 @@ mod config;
 mod decode;
 mod envelope;
 mod error;
+mod json_path;
 mod request;
 pub mod retry;
 mod timestamp;
@@ -84,7 +85,7 @@ pub use config::{
 };
 pub use decode::{Decode, NoData};
 pub use envelope::Envelope;
-pub use error::{BODY_SNIPPET_LIMIT, Error, ErrorKind};
+pub use error::{BODY_SNIPPET_LIMIT, Error, ErrorKind, TEXT_LIMIT};
 pub use request::{FilePart, ListStyle, Operation, ParamValue, RequestParts};
 pub use retry::RetryPolicy;
 pub use timestamp::{ParseTimestampError, Timestamp};

@@ -470,23 +470,12 @@ fn decode<T: Decode>(
     operation: &'static crate::Operation,
     response: &ResponseParts,
 ) -> Result<T, Error> {
-    let mut fast = serde_json::Deserializer::from_slice(&response.body);
-    if let Ok(value) = T::decode(&mut fast).and_then(|value| fast.end().map(|()| value)) {
-        return Ok(value);
-    }
-    // The fast path keeps no path; read again, tracking it, to say where.
-    let mut tracked = serde_json::Deserializer::from_slice(&response.body);
-    let (path, inner) = match serde_path_to_error::deserialize::<_, Decoded<T>>(&mut tracked) {
-        // Decoded, so the fault is trailing text after the value.
-        Ok(_) => match tracked.end() {
-            Ok(()) => (
-                ".".to_owned(),
-                serde::de::Error::custom("the body could not be read"),
-            ),
-            Err(e) => (".".to_owned(), e),
-        },
-        Err(error) => (error.path().to_string(), error.into_inner()),
+    let mut reader = serde_json::Deserializer::from_slice(&response.body);
+    let inner = match T::decode(&mut reader).and_then(|value| reader.end().map(|()| value)) {
+        Ok(value) => return Ok(value),
+        Err(inner) => inner,
     };
+    let path = crate::json_path::path_at(&response.body, inner.line(), inner.column());
     let mut message = inner.to_string();
     if let Some(at) = message.rfind(" at line ") {
         message.truncate(at);
@@ -499,24 +488,17 @@ fn decode<T: Decode>(
     if !looks_json {
         message = format!("the body is not JSON ({message})");
     }
+    // serde_json's error is not kept as the source: its text quotes the
+    // value at fault whole, and the server chose how large that is. The
+    // message holds the same text, bounded.
     let mut error = Error::new(ErrorKind::Decode)
         .with_operation(operation)
         .with_response(response)
-        .with_message(message)
-        .with_source(inner);
-    if path != "." {
+        .with_message(message);
+    if let Some(path) = path {
         error = error.with_json_path(path);
     }
     Err(error)
-}
-
-/// Reads a [`Decode`] type where serde wants a `Deserialize` one.
-struct Decoded<T>(T);
-
-impl<'de, T: Decode> serde::Deserialize<'de> for Decoded<T> {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        T::decode(deserializer).map(Decoded)
-    }
 }
 
 /// The envelope's description in an error body, if it is an envelope.

@@ -1,18 +1,18 @@
 //! Phase 1: the spec's text becomes a JSON document.
 
 use crate::problem::{Location, Problem};
-use serde_json::Value;
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_json::{Map, Value};
+use std::fmt;
 
 /// Parses the spec's text as JSON.
-///
-/// Known shortcoming: a key written twice in one object is not reported;
-/// like serde_json, the reader keeps the last. Reporting it needs a reader
-/// that sees the keys before they become a map.
 ///
 /// A syntax error names its line and column (counted in characters, as
 /// editors count them) and, for the mistakes people make most by hand, what
 /// to do. A trailing comma is reported where the comma is, not at the
-/// bracket after it.
+/// bracket after it. A key written twice in one object is an error too:
+/// JSON readers keep one of the two silently, so half of what was written
+/// would be lost without a word.
 pub fn read(text: &str) -> Result<Value, Problem> {
     // Editors on some systems start UTF-8 files with a byte-order mark.
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
@@ -24,7 +24,11 @@ pub fn read(text: &str) -> Result<Value, Problem> {
                 .to_owned(),
         });
     }
-    serde_json::from_str(text).map_err(|error| {
+    let mut reader = serde_json::Deserializer::from_str(text);
+    let document = DocumentSeed
+        .deserialize(&mut reader)
+        .and_then(|document| reader.end().map(|()| document));
+    document.map_err(|error| {
         let detail = error.to_string();
         // serde_json appends " at line L column C"; the location is ours to print.
         let detail = match detail.rfind(" at line ") {
@@ -37,8 +41,20 @@ pub fn read(text: &str) -> Result<Value, Problem> {
             let comma = at.and_then(|at| comma_before(text, at));
             (
                 comma.or(at),
-                "a trailing comma after the last item, which JSON does not allow: remove it"
+                "the spec is not valid JSON: a trailing comma after the last item, which JSON \
+                 does not allow: remove it"
                     .to_owned(),
+            )
+        } else if detail.starts_with(DUPLICATE_KEY) {
+            // serde_json stops at the second key's closing quote; the key
+            // starts at the quote before it.
+            let key = at.and_then(|at| text[..at].rfind('"'));
+            (
+                key.or(at),
+                format!(
+                    "{detail}: JSON readers keep only one of the two, so the other would be \
+                     lost without a word; remove or rename one"
+                ),
             )
         } else {
             let hint = if detail.contains("EOF") {
@@ -48,7 +64,7 @@ pub fn read(text: &str) -> Result<Value, Problem> {
             } else {
                 ""
             };
-            (at, format!("{detail}{hint}"))
+            (at, format!("the spec is not valid JSON: {detail}{hint}"))
         };
         let location = match at {
             Some(at) => position_of(text, at),
@@ -58,11 +74,85 @@ pub fn read(text: &str) -> Result<Value, Problem> {
                 column: error.column().max(1),
             },
         };
-        Problem {
-            location,
-            message: format!("the spec is not valid JSON: {message}"),
-        }
+        Problem { location, message }
     })
+}
+
+/// The start of serde_json's message for a key written twice (ours, from
+/// [`DocumentSeed`]).
+const DUPLICATE_KEY: &str = "the key `";
+
+/// Reads any JSON value as serde_json's `Value` does, but refuses an object
+/// that has a key twice, where a map would keep only the last.
+#[derive(Clone, Copy)]
+struct DocumentSeed;
+
+impl<'de> DeserializeSeed<'de> for DocumentSeed {
+    type Value = Value;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for DocumentSeed {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Value, E> {
+        // JSON text has no NaN or infinity, so every number it holds has a
+        // `Number`.
+        Ok(serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number))
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
+    }
+
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element_seed(self)? {
+            items.push(item);
+        }
+        Ok(Value::Array(items))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut object = Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if object.contains_key(&key) {
+                return Err(de::Error::custom(format_args!(
+                    "{DUPLICATE_KEY}{key}` appears twice in one object"
+                )));
+            }
+            let value = map.next_value_seed(self)?;
+            object.insert(key, value);
+        }
+        Ok(Value::Object(object))
+    }
 }
 
 /// The byte offset of serde_json's (line, byte column); `None` for column 0,
@@ -128,6 +218,45 @@ mod tests {
             problem.message.contains("ends early"),
             "{}",
             problem.message
+        );
+    }
+
+    #[test]
+    fn a_key_written_twice_is_named_where_it_is_written_again() {
+        let text = "{\n  \"title\": \"A\",\n  \"docs\": \"x\",\n  \"title\": \"B\"\n}";
+        let problem = read(text).unwrap_err();
+        // The second `"title"` opens at the third character of line 4.
+        assert_eq!(problem.location, Location::Text { line: 4, column: 3 });
+        assert!(
+            problem
+                .message
+                .starts_with("the key `title` appears twice in one object"),
+            "{}",
+            problem.message
+        );
+        assert!(
+            problem.message.contains("remove or rename one"),
+            "{}",
+            problem.message
+        );
+        // The same key in two different objects is no problem.
+        assert_eq!(
+            read(r#"{"a": {"id": 1}, "b": {"id": 2}}"#).unwrap(),
+            serde_json::json!({"a": {"id": 1}, "b": {"id": 2}})
+        );
+    }
+
+    #[test]
+    fn values_read_as_serde_json_reads_them() {
+        let text = r#"{"n": [1, -2, 1.5, 18446744073709551615, 1e400], "s": "\u00e9", "t": true, "z": null}"#;
+        let ours = read(text);
+        let theirs = serde_json::from_str::<Value>(text);
+        // serde_json refuses a number out of range (1e400) in both.
+        assert!(ours.is_err() && theirs.is_err());
+        let text = r#"{"n": [1, -2, 1.5, 18446744073709551615, 0.1], "s": "\u00e9", "t": true, "z": null}"#;
+        assert_eq!(
+            read(text).unwrap(),
+            serde_json::from_str::<Value>(text).unwrap()
         );
     }
 

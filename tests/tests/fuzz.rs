@@ -280,7 +280,15 @@ fn envelope_of(data: impl Strategy<Value = Value>) -> impl Strategy<Value = Valu
 
 /// A JSON text, with [`RAW`] markers replaced by their raw numbers.
 fn write(value: &Value) -> Vec<u8> {
-    let text = serde_json::to_string(value).unwrap();
+    with_raw_numbers(serde_json::to_string(value).unwrap())
+}
+
+/// [`write`], indented over many lines.
+fn write_pretty(value: &Value) -> Vec<u8> {
+    with_raw_numbers(serde_json::to_string_pretty(value).unwrap())
+}
+
+fn with_raw_numbers(text: String) -> Vec<u8> {
     let marker = "\"\\u0001raw:";
     if !text.contains(marker) {
         return text.into_bytes();
@@ -325,8 +333,10 @@ fn decode_one(op: usize, status: u16, body: Vec<u8>) -> &'static str {
         }
         Err(error) => {
             // A typed error, printable, bounded, naming the operation.
+            // Printable and small, however large the body.
             let shown = format!("{error} {error:?}");
             assert!(!shown.is_empty());
+            assert!(shown.len() < 16 * 1024, "{} bytes", shown.len());
             let named = error.operation().expect("the error names its operation");
             assert_eq!(
                 (named.module, named.name),
@@ -450,6 +460,111 @@ fn decoding_arbitrary_json_never_panics() {
                 }
             };
             decode_one(op, status, write(&body))
+        },
+    );
+}
+
+/// A decode error names the JSON path of the value at fault; the client
+/// finds it from serde_json's error position (see
+/// `cirrus-client/src/json_path.rs`). Here the path is checked against
+/// serde_path_to_error, which tracks it while decoding, on mutated examples
+/// of operations whose data goes deep.
+#[test]
+fn decode_error_paths_agree_with_path_tracking() {
+    use cirrus_client::types::{Customer, Manager, StreamObject, Transcript, UserObjectsPage};
+
+    fn check<T: cirrus_client::Decode>(
+        operation: &'static cirrus_client::Operation,
+        body: Vec<u8>,
+    ) -> &'static str {
+        let mut reader = serde_json::Deserializer::from_slice(&body);
+        let tracked =
+            serde_path_to_error::deserialize::<_, cirrus_client::Envelope<T>>(&mut reader);
+        let expected = match tracked {
+            Ok(_) => reader.end().err().map(|_| None),
+            Err(error) => Some(Some(error.path().to_string()).filter(|p| p != ".")),
+        };
+        let decoded = cirrus_client::__private::decode_response::<T>(operation, 200, body);
+        match (expected, decoded) {
+            (None, Ok(_)) => "ok",
+            (None, Err(error)) => {
+                assert!(
+                    error.json_path().is_none(),
+                    "{error}: a path where nothing failed to decode"
+                );
+                "envelope error"
+            }
+            (Some(path), Ok(_)) => panic!("decoded, though tracking failed at {path:?}"),
+            (Some(path), Err(error)) => {
+                assert_eq!(error.kind(), ErrorKind::Decode, "{error}");
+                assert_eq!(error.json_path(), path.as_deref(), "{error}");
+                if path.is_some() {
+                    "decode error with a path"
+                } else {
+                    "decode error"
+                }
+            }
+        }
+    }
+
+    macro_rules! operation {
+        ($module:literal, $name:literal) => {{
+            static OPERATION: cirrus_client::Operation = cirrus_client::Operation {
+                module: $module,
+                name: $name,
+                method: "GET",
+                path: "/",
+                body: "none",
+                envelope: true,
+            };
+            (
+                &OPERATION,
+                spec()
+                    .operations()
+                    .find(|(m, op)| m.name == $module && op.name == $name)
+                    .and_then(|(_, op)| op.example.clone())
+                    .expect("the operation has an example"),
+            )
+        }};
+    }
+    let (get_objects, objects_example) = operation!("Users", "GetObjects");
+    let (get_user, user_example) = operation!("Users", "Get");
+    let (list_managers, managers_example) = operation!("Managers", "List");
+    let (objects_page, page_example) = operation!("Users", "GetObjectsV2");
+    let (transcript, transcript_example) = operation!("Objects", "GetTranscript");
+
+    run(
+        "decode error paths",
+        cases() / 4,
+        (
+            0..5usize,
+            prop::collection::vec(edit(), 1..4),
+            any::<bool>(),
+        ),
+        |(which, edits, pretty)| {
+            let example = match which {
+                0 => &objects_example,
+                1 => &user_example,
+                2 => &managers_example,
+                3 => &page_example,
+                _ => &transcript_example,
+            };
+            let mut body = example.clone();
+            for (path, edit) in &edits {
+                apply(&mut body, path, edit);
+            }
+            let body = if pretty {
+                write_pretty(&body)
+            } else {
+                write(&body)
+            };
+            match which {
+                0 => check::<Vec<StreamObject>>(get_objects, body),
+                1 => check::<Customer>(get_user, body),
+                2 => check::<Vec<Manager>>(list_managers, body),
+                3 => check::<UserObjectsPage>(objects_page, body),
+                _ => check::<Vec<Transcript>>(transcript, body),
+            }
         },
     );
 }

@@ -1,8 +1,9 @@
 //! Responses and arguments that must not pass as what they are not: a 2xx
 //! body that is not an envelope, an envelope's failure status under HTTP
-//! 200, a file name that would break a multipart header.
+//! 200, a file name that would break a multipart header; and errors that
+//! stay small whatever the server sends.
 
-use cirrus_client::{ErrorKind, FilePart};
+use cirrus_client::{ErrorKind, FilePart, TEXT_LIMIT};
 use cirrus_tests::{answer_all, client_once};
 use wiremock::{MockServer, ResponseTemplate};
 
@@ -62,6 +63,47 @@ async fn a_failure_status_in_the_envelope_keeps_both_statuses() {
         "{shown}"
     );
     assert!(shown.contains("Database unavailable"), "{shown}");
+}
+
+#[tokio::test]
+async fn an_error_keeps_the_start_of_a_huge_description() {
+    let description = format!("Invalid parameter: {}", "é".repeat(500_000));
+    let server = MockServer::start().await;
+    let body = serde_json::json!({ "status": 400, "description": description }).to_string();
+    answer_all(
+        &server,
+        ResponseTemplate::new(400).set_body_raw(body, "application/json"),
+    )
+    .await;
+    let error = client_once(&server).users().get(7).await.unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::BadRequest);
+    // "Invalid parameter: " is 19 bytes, each "é" two: 1,024 bytes end in
+    // the middle of one, so the cut falls a byte earlier, at 1,023.
+    let kept = error.description().unwrap();
+    assert_eq!(kept, format!("{}…", &description[..1_023]));
+    assert!(error.to_string().len() < 2 * TEXT_LIMIT, "{error}");
+}
+
+#[tokio::test]
+async fn a_decode_error_quoting_a_huge_value_stays_small() {
+    // A megabyte of text where a user's id (an integer) belongs: serde_json
+    // quotes the value at fault in its message.
+    let server = MockServer::start().await;
+    let body = format!(
+        r#"{{"status":200,"description":"","data":{{"id":"{}"}}}}"#,
+        "9".repeat(1_000_000)
+    );
+    answer_all(
+        &server,
+        ResponseTemplate::new(200).set_body_raw(body, "application/json"),
+    )
+    .await;
+    let error = client_once(&server).users().get(7).await.unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Decode);
+    assert_eq!(error.json_path(), Some("data.id"));
+    let shown = format!("{error} {error:?}");
+    assert!(shown.len() < 4 * TEXT_LIMIT, "{} bytes", shown.len());
+    assert!(std::error::Error::source(&error).is_none());
 }
 
 #[tokio::test]

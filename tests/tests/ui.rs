@@ -4,7 +4,11 @@
 //!   called with the types the spec gives its parameters and response.
 //! - `ui/fail`: calls the spec does not allow, each with rustc's error.
 //! - `ui/spec`: one bad spec per kind of mistake, each with the exact
-//!   error `generate!` reports.
+//!   error `generate!` reports. The broken specs of case C13 are among
+//!   them: `trailing_comma`, `undefined_type` (`Contcat`),
+//!   `unknown_method` (`FETCH`), `path_placeholder_undeclared`,
+//!   `path_parameter_not_in_path`, `openapi`, `missing_file` and
+//!   `several_bad_operations`.
 //!
 //! Regenerate the expected `.stderr` files with
 //! `TRYBUILD=overwrite cargo test -p cirrus-tests --test ui`, then read them.
