@@ -10,8 +10,12 @@
 //!   text cut or spliced), fed to `cirrus_spec::load` and, when it loads, to
 //!   `cirrus_codegen::expand`.
 //!
+//! - Decode error paths: the JSON path a decode error names, against the
+//!   one serde_path_to_error tracks, on mutated examples.
+//!
 //! The default run is short. `CIRRUS_FUZZ_CASES=N` runs N decoder inputs
-//! (half bytes, half JSON) and N/10 specs (half arbitrary, half mutated);
+//! (half bytes, half JSON), N/4 path checks and N/10 specs (half arbitrary,
+//! half mutated);
 //! the long run recorded in RELIABILITY.md is
 //! `CIRRUS_FUZZ_CASES=1000000 cargo test --release -p cirrus-tests --test fuzz`.
 
