@@ -149,6 +149,11 @@ macro_rules! integer {
                         <$ty>::try_from(v).map_err(|_| E::custom(format!("{v} does not fit in {}", $name)))
                     }
                     fn visit_f64<E: de::Error>(self, v: f64) -> Result<$ty, E> {
+                        // `-0` is an integer in JSON, but serde_json keeps
+                        // its sign as a float.
+                        if v == 0.0 {
+                            return Ok(0);
+                        }
                         // serde_json reads an integer too long for 64 bits as
                         // a float; rounding it would invent digits.
                         Err(E::custom(format!(
@@ -190,9 +195,14 @@ impl Decode for f64 {
                 Ok(v)
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<f64, E> {
-                v.trim()
-                    .parse()
-                    .map_err(|_| E::custom(format!("expected a number, found the string {v:?}")))
+                // Rust reads "NaN", "inf" and "1e999" (as infinity); none is
+                // a JSON number, and none could be written back as one.
+                match v.trim().parse::<f64>() {
+                    Ok(number) if number.is_finite() => Ok(number),
+                    _ => Err(E::custom(format!(
+                        "expected a number, found the string {v:?}"
+                    ))),
+                }
             }
         }
         deserializer.deserialize_any(FloatVisitor)
@@ -346,6 +356,20 @@ mod tests {
         assert!(read::<i64>("1.5").is_err());
         assert!(read::<i64>("123456789012345678901234567890").is_err());
         assert!(read::<i32>("3000000000").is_err());
+        // `-0` is an integer (serde_json hands it over as a float); `5.0`
+        // is still refused.
+        assert_eq!(read::<i64>("-0").unwrap(), 0);
+        assert_eq!(read::<i32>("-0").unwrap(), 0);
+        assert_eq!(read::<i64>("\"-0\"").unwrap(), 0);
+        assert!(read::<i64>("5.0").is_err());
+    }
+
+    #[test]
+    fn numbers_in_strings_must_be_finite() {
+        for text in ["\"NaN\"", "\"inf\"", "\"-infinity\"", "\"1e999\""] {
+            assert!(read::<f64>(text).is_err(), "{text}");
+        }
+        assert_eq!(read::<f64>("\"-1e3\"").unwrap(), -1000.0);
     }
 
     #[test]

@@ -298,6 +298,9 @@ async fn body_fields(
                 };
                 match top.remove("data") {
                     Some(data) => data,
+                    // `{}` says as little as an empty body, and is read as
+                    // one: any required parameter is then reported missing.
+                    None if top.is_empty() => Value::Null,
                     None => {
                         return Err("Missing required parameter data (body): the body must be {\"data\": {...}}".to_owned());
                     }
@@ -611,12 +614,15 @@ mod tests {
 
     #[tokio::test]
     async fn bad_bodies_name_the_parameter() {
-        assert_eq!(
-            read_create("application/json", r#"{"data":{}}"#)
-                .await
-                .unwrap_err(),
-            "Missing required parameter Message (body)"
-        );
+        // An empty body, `{}` and an empty `data` all lack the required
+        // `Message` alike.
+        for body in ["", "{}", r#"{"data":{}}"#, r#"{"data":null}"#] {
+            assert_eq!(
+                read_create("application/json", body).await.unwrap_err(),
+                "Missing required parameter Message (body)",
+                "{body}"
+            );
+        }
         assert_eq!(
             read_create(
                 "application/json",

@@ -245,11 +245,21 @@ async fn answer(shared: &Shared, route: Route, request: Request, id: u64) -> Res
     let (parts, body) = request.into_parts();
     let body = match axum::body::to_bytes(body, MAX_BODY_BYTES).await {
         Ok(bytes) => bytes,
-        Err(_) => {
-            let text = format!(
-                "The request body could not be read or is larger than {MAX_BODY_BYTES} bytes"
-            );
-            return respond::error(StatusCode::BAD_REQUEST, &text, id);
+        Err(error) => {
+            let too_large =
+                std::iter::successors(Some(&error as &(dyn std::error::Error + 'static)), |e| {
+                    e.source()
+                })
+                .any(|e| e.is::<http_body_util::LengthLimitError>());
+            // 413 is not in the API's table of statuses, but no status in
+            // it says "too large", and 400 would blame a parameter.
+            return if too_large {
+                let text = format!("The request body is larger than {MAX_BODY_BYTES} bytes");
+                respond::error(StatusCode::PAYLOAD_TOO_LARGE, &text, id)
+            } else {
+                let text = format!("The request body could not be read: {error}");
+                respond::error(StatusCode::BAD_REQUEST, &text, id)
+            };
         }
     };
     let incoming = Incoming {

@@ -255,6 +255,42 @@ async fn unknown_paths_are_404_and_unlisted_methods_501() {
 }
 
 #[tokio::test]
+async fn a_body_over_the_limit_is_413_and_says_so() {
+    // The sandbox reads at most 16 MiB of a body; one byte more is refused
+    // as too large, not blamed on a parameter.
+    let sandbox = start().await;
+    let limit = 16 * 1024 * 1024;
+    let body = format!("{{\"data\":{{\"Name\":\"{}\"}}}}", "x".repeat(limit));
+    let (status, body) = call(&sandbox, "POST", "/tags", JSON, &body).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(
+        error_description(status, &body),
+        "The request body is larger than 16777216 bytes"
+    );
+    // Routed to the operation (refused requests count too), nothing more.
+    assert_eq!(sandbox.requests("Tags.Create"), 1);
+
+    // An empty body, `{}` and `{"data":{}}` are one request: no parameter.
+    for body in ["", "{}", r#"{"data":{}}"#] {
+        let (status, _) = call(&sandbox, "POST", "/tags", JSON, body).await;
+        assert_eq!(status, StatusCode::OK, "{body:?}");
+    }
+    // A body without the `data` wrapper is refused, not read as empty.
+    let (status, body) = call(
+        &sandbox,
+        "POST",
+        "/tags",
+        Some("application/json"),
+        r#"{"Name":"vip"}"#,
+    )
+    .await;
+    assert_eq!(
+        error_description(status, &body),
+        "Missing required parameter data (body): the body must be {\"data\": {...}}"
+    );
+}
+
+#[tokio::test]
 async fn a_missing_or_wrong_token_is_401() {
     let sandbox = Sandbox::builder().token("s3cret").start().await.unwrap();
     let url = format!("{}/core/systemstatus", sandbox.url());

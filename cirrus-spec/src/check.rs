@@ -175,7 +175,8 @@ fn check_self_containment(spec: &Spec, ty: &TypeDef, problems: &mut Vec<Problem>
                 problems.push(Problem::at(
                     &join(&field.pointer, "type"),
                     format!(
-                        "type `{}` holds itself through field `{}`; a value cannot contain itself                          except through a list: make this field (or one on the way back) a `list<...>`",
+                        "type `{}` holds itself through field `{}`; a value cannot contain itself \
+                         except through a list: make this field (or one on the way back) a `list<...>`",
                         ty.name, field.json_name
                     ),
                 ));
@@ -215,12 +216,45 @@ fn check_type_ref(spec: &Spec, ty: &TypeRef, pointer: &str, problems: &mut Vec<P
         .filter(|(distance, _)| *distance <= 2)
         .min()
         .map(|(_, closest)| format!(" (did you mean `{closest}`?)"))
+        .or_else(|| {
+            let lower = name.to_ascii_lowercase();
+            BUILT_IN_NAMES
+                .iter()
+                .find(|(written, _)| *written == lower)
+                .map(|(_, built_in)| format!(" (did you mean the built-in `{built_in}`?)"))
+        })
         .unwrap_or_default();
     problems.push(Problem::at(
         pointer,
         format!("type `{name}` is not defined{suggestion}; define it under /types or use a built-in type"),
     ));
 }
+
+/// Names other languages and formats give the built-in types, as written
+/// in lower case, with the built-in each means. `Bool` or `DateTime` reads
+/// as a named type (it is CamelCase), so it is caught here.
+const BUILT_IN_NAMES: &[(&str, &str)] = &[
+    ("bool", "boolean"),
+    ("boolean", "boolean"),
+    ("str", "string"),
+    ("string", "string"),
+    ("int", "int32"),
+    ("int32", "int32"),
+    ("integer", "int64"),
+    ("long", "int64"),
+    ("int64", "int64"),
+    ("float", "number"),
+    ("double", "number"),
+    ("decimal", "number"),
+    ("number", "number"),
+    ("date", "timestamp"),
+    ("datetime", "timestamp"),
+    ("timestamp", "timestamp"),
+    ("any", "json"),
+    ("object", "json"),
+    ("json", "json"),
+    ("file", "file"),
+];
 
 fn check_operation(spec: &Spec, op: &Operation, problems: &mut Vec<Problem>) {
     check_path(op, problems);
@@ -468,6 +502,27 @@ mod tests {
               `Contact`?); define it under /types or use a built-in type"
             ]
         );
+    }
+
+    #[test]
+    fn another_language_s_name_for_a_built_in_is_pointed_to_it() {
+        for (written, built_in) in [
+            ("Bool", "boolean"),
+            ("DateTime", "timestamp"),
+            ("Long", "int64"),
+        ] {
+            let problems = problems_of(&spec_with_operation(&format!(
+                r#"{{"method": "GET", "response": "list<{written}>"}}"#
+            )));
+            assert_eq!(
+                problems,
+                [format!(
+                    "/modules/Objects/operations/Get/response: type `{written}` is not defined \
+                     (did you mean the built-in `{built_in}`?); define it under /types or use a \
+                     built-in type"
+                )]
+            );
+        }
     }
 
     #[test]

@@ -59,6 +59,11 @@ pub fn read(text: &str) -> Result<Value, Problem> {
         } else {
             let hint = if detail.contains("EOF") {
                 "; the file ends early: close every `{` and `[`"
+            } else if detail.contains("key must be a string")
+                && at.is_some_and(|at| text.as_bytes()[at] == b',')
+            {
+                "; a comma with no member before it (two in a row, or one right after `{`): \
+                 remove it"
             } else if detail.contains("key must be a string") {
                 "; object keys need double quotes"
             } else {
@@ -208,6 +213,31 @@ mod tests {
         // `2` is the ninth character and the tenth byte.
         let problem = read("{\"\u{e9}\": 1 2}").unwrap_err();
         assert_eq!(problem.location, Location::Text { line: 1, column: 9 });
+    }
+
+    #[test]
+    fn a_doubled_comma_is_named_as_one() {
+        // The second comma is the fifteenth character of line 2.
+        let problem = read("{\n  \"docs\": \"x\",,\n  \"title\": \"A\"\n}").unwrap_err();
+        assert_eq!(
+            problem.location,
+            Location::Text {
+                line: 2,
+                column: 15
+            }
+        );
+        assert!(
+            problem.message.contains("two in a row"),
+            "{}",
+            problem.message
+        );
+        // A key without quotes keeps its own hint.
+        let problem = read("{\n  docs: 1\n}").unwrap_err();
+        assert!(
+            problem.message.contains("object keys need double quotes"),
+            "{}",
+            problem.message
+        );
     }
 
     #[test]
