@@ -88,6 +88,10 @@ pub const DEFAULT_TOKEN: &str = "sandbox-token";
 /// How long a forced `429` asks the client to wait, unless told otherwise.
 pub const DEFAULT_RETRY_AFTER: Duration = Duration::from_secs(1);
 
+/// How long a connection may take to send a request's headers before the
+/// sandbox closes it, by default.
+pub const DEFAULT_HEADER_READ_TIMEOUT: Duration = Duration::from_secs(30);
+
 /// The sandbox; [`Sandbox::builder`] configures and starts one.
 #[derive(Debug, Clone, Copy)]
 pub struct Sandbox;
@@ -119,6 +123,7 @@ pub struct SandboxBuilder {
     faults: Faults,
     retry_after: Duration,
     seed: bool,
+    header_read_timeout: Duration,
 }
 
 impl Default for SandboxBuilder {
@@ -131,6 +136,7 @@ impl Default for SandboxBuilder {
             faults: Faults::default(),
             retry_after: DEFAULT_RETRY_AFTER,
             seed: true,
+            header_read_timeout: DEFAULT_HEADER_READ_TIMEOUT,
         }
     }
 }
@@ -190,6 +196,15 @@ impl SandboxBuilder {
     /// default.
     pub fn seed(mut self, seed: bool) -> Self {
         self.seed = seed;
+        self
+    }
+
+    /// How long a connection may take to send a request's headers before it
+    /// is closed without an answer ([`DEFAULT_HEADER_READ_TIMEOUT`] by
+    /// default), so that clients that open connections and send nothing do
+    /// not hold them for good.
+    pub fn header_read_timeout(mut self, timeout: Duration) -> Self {
+        self.header_read_timeout = timeout;
         self
     }
 
@@ -270,6 +285,7 @@ impl SandboxBuilder {
     /// The spec does not load, an operation has no example, the token is
     /// empty, or the port cannot be bound.
     pub async fn start(self) -> Result<RunningSandbox, StartError> {
+        let header_read_timeout = self.header_read_timeout;
         let (shared, port) = self.prepare()?;
         let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, port))
             .await
@@ -282,7 +298,7 @@ impl SandboxBuilder {
             .fallback(server::handle)
             .with_state(shared.clone());
         let (shutdown, watcher) = watch::channel(false);
-        let task = tokio::spawn(server::serve(listener, app, watcher));
+        let task = tokio::spawn(server::serve(listener, app, watcher, header_read_timeout));
         Ok(RunningSandbox {
             url: format!("http://{addr}"),
             addr,

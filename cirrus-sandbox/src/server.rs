@@ -64,6 +64,7 @@ pub(crate) async fn serve(
     listener: TcpListener,
     app: axum::Router,
     mut shutdown: watch::Receiver<bool>,
+    header_read_timeout: Duration,
 ) {
     loop {
         let stream = tokio::select! {
@@ -87,6 +88,8 @@ pub(crate) async fn serve(
                 tower::ServiceExt::oneshot(app.clone(), request)
             });
             let connection = hyper::server::conn::http1::Builder::new()
+                .timer(hyper_util::rt::TokioTimer::new())
+                .header_read_timeout(header_read_timeout)
                 .serve_connection(hyper_util::rt::TokioIo::new(stream), service);
             tokio::select! {
                 _ = connection => {}

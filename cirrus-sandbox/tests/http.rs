@@ -516,6 +516,46 @@ async fn a_stall_sends_the_headers_then_waits() {
 }
 
 #[tokio::test]
+async fn a_connection_that_never_finishes_its_headers_is_closed() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    let sandbox = Sandbox::builder()
+        .header_read_timeout(Duration::from_millis(300))
+        .start()
+        .await
+        .unwrap();
+    let mut stream = tokio::net::TcpStream::connect(sandbox.addr())
+        .await
+        .unwrap();
+    // The request line and one header, then nothing: no blank line ends
+    // the headers.
+    stream
+        .write_all(b"GET /core/systemstatus HTTP/1.1\r\nHost: sandbox\r\n")
+        .await
+        .unwrap();
+    let started = Instant::now();
+    let mut answer = Vec::new();
+    let read = tokio::time::timeout(Duration::from_secs(10), stream.read_to_end(&mut answer))
+        .await
+        .expect("the sandbox closes the connection");
+    let waited = started.elapsed();
+    // Closed without a request reaching any operation; hyper may say 408
+    // first.
+    assert!(read.is_ok() || answer.is_empty(), "{read:?}");
+    assert!(
+        answer.is_empty() || answer.starts_with(b"HTTP/1.1 408"),
+        "{}",
+        String::from_utf8_lossy(&answer)
+    );
+    assert!(waited >= Duration::from_millis(200), "{waited:?}");
+    assert_eq!(sandbox.unrouted_requests(), 0);
+
+    // A request sent promptly is answered as usual.
+    let (status, _) = call(&sandbox, "GET", "/core/systemstatus", None, "").await;
+    assert_eq!(status, StatusCode::OK);
+}
+
+#[tokio::test]
 async fn a_closed_connection_gets_no_answer() {
     let sandbox = Sandbox::builder()
         .faults(Faults {

@@ -431,13 +431,32 @@ fn check_path(op: &Operation, problems: &mut Vec<Problem>) {
                         &join(&p.pointer, "in"),
                         format!("`{name}` is a placeholder in the path, so it must be `\"in\": \"path\"`"),
                     )),
-                    None => problems.push(Problem::at(
-                        &pointer,
-                        format!(
-                            "the path has `{{{name}}}` but no parameter `{name}` is declared: add \
-                             \"{name}\": {{\"in\": \"path\", \"type\": ...}} to `parameters`"
-                        ),
-                    )),
+                    None => {
+                        // A declared path parameter missing from the path,
+                        // spelt nearly alike, is most likely the same one.
+                        let in_path = |param: &str| {
+                            path.segments
+                                .iter()
+                                .any(|s| matches!(s, PathSegment::Param(n) if n == param))
+                        };
+                        let misspelt = op
+                            .parameters_in(ParamLocation::Path)
+                            .filter(|p| !in_path(&p.name))
+                            .map(|p| (edit_distance(&p.name, name), &p.name))
+                            .filter(|(distance, _)| *distance <= 2)
+                            .min();
+                        let message = match misspelt {
+                            Some((_, declared)) => format!(
+                                "the path has `{{{name}}}` but no parameter `{name}` is declared; \
+                                 did you mean the path parameter `{declared}`? Spell both alike"
+                            ),
+                            None => format!(
+                                "the path has `{{{name}}}` but no parameter `{name}` is declared: \
+                                 add \"{name}\": {{\"in\": \"path\", \"type\": ...}} to `parameters`"
+                            ),
+                        };
+                        problems.push(Problem::at(&pointer, message));
+                    }
                 }
             }
         }
@@ -539,6 +558,25 @@ mod tests {
         assert!(problems[1].starts_with(
             "/modules/Objects/operations/Get/parameters/STREAM_ID: path parameter `STREAM_ID` is not in the path"
         ));
+    }
+
+    #[test]
+    fn a_misspelt_placeholder_points_to_the_parameter_it_means() {
+        let problems = problems_of(&spec_with_operation(
+            r#"{"method": "GET", "path": "/people/{PERSONID}",
+                "parameters": {"PERSON_ID": {"in": "path", "type": "int64"}}}"#,
+        ));
+        assert_eq!(
+            problems,
+            [
+                "/modules/Objects/operations/Get/path: the path has `{PERSONID}` but no parameter \
+                 `PERSONID` is declared; did you mean the path parameter `PERSON_ID`? Spell both \
+                 alike",
+                "/modules/Objects/operations/Get/parameters/PERSON_ID: path parameter `PERSON_ID` \
+                 is not in the path `/people/{PERSONID}`: add `{PERSON_ID}` to the path or remove \
+                 the parameter"
+            ]
+        );
     }
 
     #[test]
