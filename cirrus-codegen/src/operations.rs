@@ -322,6 +322,22 @@ fn setter(p: &Parameter) -> TokenStream {
 
 /// The statements of `send`: describe the operation, place each parameter,
 /// hand the request to the transport.
+/// The code `place` makes for a parameter's value: run always for a
+/// required parameter, only when it was set for an optional one.
+fn set_if_given(p: &Parameter, place: impl Fn(TokenStream) -> TokenStream) -> TokenStream {
+    let field = ident(&p.rust_name);
+    if p.required {
+        place(quote!(&self.#field))
+    } else {
+        let placed = place(quote!(value));
+        quote! {
+            if let ::core::option::Option::Some(value) = &self.#field {
+                #placed
+            }
+        }
+    }
+}
+
 fn prepare_body(op: &Operation) -> TokenStream {
     let segments = op.path.segments.iter().map(|segment| match segment {
         PathSegment::Literal(text) => quote!(request.segment(#text);),
@@ -334,30 +350,18 @@ fn prepare_body(op: &Operation) -> TokenStream {
     });
     let query = op.parameters_in(ParamLocation::Query).map(|p| {
         let name = &p.name;
-        let field = ident(&p.rust_name);
         let style = match p.style {
             ListStyle::Comma => quote!(::cirrus_client::ListStyle::Comma),
             ListStyle::Repeat => quote!(::cirrus_client::ListStyle::Repeat),
         };
-        let place = |value: TokenStream| match &p.ty {
+        set_if_given(p, |value| match &p.ty {
             TypeRef::List(_) => quote!(request.query_list(#name, #value, #style);),
             _ => quote!(request.query(#name, #value);),
-        };
-        if p.required {
-            place(quote!(&self.#field))
-        } else {
-            let placed = place(quote!(value));
-            quote! {
-                if let ::core::option::Option::Some(value) = &self.#field {
-                    #placed
-                }
-            }
-        }
+        })
     });
     let body_fields = op.parameters_in(ParamLocation::Body).map(|p| {
         let name = &p.name;
-        let field = ident(&p.rust_name);
-        let place = |value: TokenStream| match &p.ty {
+        set_if_given(p, |value| match &p.ty {
             TypeRef::File => quote!(request.body_file(#name, #value);),
             TypeRef::List(inner) if **inner == TypeRef::File => quote! {
                 for file in #value {
@@ -365,17 +369,7 @@ fn prepare_body(op: &Operation) -> TokenStream {
                 }
             },
             _ => quote!(request.body_field(#name, #value)?;),
-        };
-        if p.required {
-            place(quote!(&self.#field))
-        } else {
-            let placed = place(quote!(value));
-            quote! {
-                if let ::core::option::Option::Some(value) = &self.#field {
-                    #placed
-                }
-            }
-        }
+        })
     });
     let operation = static_name(op);
     quote! {

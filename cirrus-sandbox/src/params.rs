@@ -330,7 +330,7 @@ async fn body_fields(
                 Value::Null => Ok(Vec::new()),
                 other => Err(format!(
                     "Invalid parameter data (body): expected an object, found {}",
-                    kind(&other)
+                    cirrus_spec::kind_of(&other)
                 )),
             }
         }
@@ -351,7 +351,7 @@ async fn body_fields(
                 Ok(Value::Object(map)) => Ok(json_fields(map)),
                 Ok(other) => Err(format!(
                     "Malformed body: expected {expected}, found {}",
-                    kind(&other)
+                    cirrus_spec::kind_of(&other)
                 )),
                 Err(e) => Err(format!("Malformed JSON body: expected {expected} ({e})")),
             }
@@ -481,17 +481,6 @@ pub(crate) fn from_text(spec: &Spec, ty: &TypeRef, text: &str) -> Result<Value, 
                 }
             }
         },
-    }
-}
-
-fn kind(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
     }
 }
 

@@ -209,13 +209,8 @@ fn check_type_ref(spec: &Spec, ty: &TypeRef, pointer: &str, problems: &mut Vec<P
     if spec.type_named(name).is_some() {
         return;
     }
-    let suggestion = spec
-        .types
-        .iter()
-        .map(|t| (edit_distance(&t.name, name), &t.name))
-        .filter(|(distance, _)| *distance <= 2)
-        .min()
-        .map(|(_, closest)| format!(" (did you mean `{closest}`?)"))
+    let suggestion = closest(name, spec.types.iter().map(|t| t.name.as_str()))
+        .map(|closest| format!(" (did you mean `{closest}`?)"))
         .or_else(|| {
             let lower = name.to_ascii_lowercase();
             BUILT_IN_NAMES
@@ -439,14 +434,14 @@ fn check_path(op: &Operation, problems: &mut Vec<Problem>) {
                                 .iter()
                                 .any(|s| matches!(s, PathSegment::Param(n) if n == param))
                         };
-                        let misspelt = op
-                            .parameters_in(ParamLocation::Path)
-                            .filter(|p| !in_path(&p.name))
-                            .map(|p| (edit_distance(&p.name, name), &p.name))
-                            .filter(|(distance, _)| *distance <= 2)
-                            .min();
+                        let misspelt = closest(
+                            name,
+                            op.parameters_in(ParamLocation::Path)
+                                .map(|p| p.name.as_str())
+                                .filter(|declared| !in_path(declared)),
+                        );
                         let message = match misspelt {
-                            Some((_, declared)) => format!(
+                            Some(declared) => format!(
                                 "the path has `{{{name}}}` but no parameter `{name}` is declared; \
                                  did you mean the path parameter `{declared}`? Spell both alike"
                             ),
@@ -474,8 +469,22 @@ fn check_path(op: &Operation, problems: &mut Vec<Problem>) {
     }
 }
 
-/// Levenshtein distance, for "did you mean" hints on type names.
-pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
+/// The candidate a misspelling of `name` most likely meant: one or two
+/// edits away (the nearest; among equals, the first by name), for "did you mean"
+/// hints.
+pub(crate) fn closest<'a>(
+    name: &str,
+    candidates: impl Iterator<Item = &'a str>,
+) -> Option<&'a str> {
+    candidates
+        .map(|candidate| (edit_distance(candidate, name), candidate))
+        .filter(|(distance, _)| *distance <= 2)
+        .min()
+        .map(|(_, candidate)| candidate)
+}
+
+/// Levenshtein distance, for "did you mean" hints.
+fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut row: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.chars().enumerate() {

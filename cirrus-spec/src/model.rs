@@ -427,12 +427,8 @@ impl<'a> Obj<'a> {
         for key in self.map.keys() {
             if !known.contains(&key.as_str()) {
                 // A typo is one or two edits away from the key meant.
-                let suggestion = known
-                    .iter()
-                    .map(|k| (crate::check::edit_distance(k, key), *k))
-                    .filter(|(distance, _)| *distance <= 2)
-                    .min()
-                    .map(|(_, closest)| format!(" (did you mean `{closest}`?)"))
+                let suggestion = crate::check::closest(key, known.iter().copied())
+                    .map(|closest| format!(" (did you mean `{closest}`?)"))
                     .unwrap_or_default();
                 problems.push(Problem::at(
                     &join(&self.pointer, key),
@@ -515,8 +511,9 @@ impl<'a> Obj<'a> {
     }
 }
 
-/// How a JSON value's kind is named in messages.
-pub(crate) fn kind_of(value: &Value) -> &'static str {
+/// How a JSON value's kind is named in messages (`"a string"`, `"null"`),
+/// by the spec checks and by tools that check values against the spec.
+pub fn kind_of(value: &Value) -> &'static str {
     match value {
         Value::Null => "null",
         Value::Bool(_) => "a boolean",
