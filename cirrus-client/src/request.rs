@@ -295,13 +295,21 @@ impl RequestParts {
 
     /// The body's JSON object, closed; `{}` when no field was given.
     pub(crate) fn json_object(&self) -> Vec<u8> {
+        let mut object = Vec::new();
+        self.write_json_object(&mut object);
+        object
+    }
+
+    /// Appends the body's JSON object, closed, to `out`: a body that wraps
+    /// it (`{"data": ...}`) copies it once.
+    pub(crate) fn write_json_object(&self, out: &mut Vec<u8>) {
         match &self.json {
             Some(object) => {
-                let mut closed = object.clone();
-                closed.push(b'}');
-                closed
+                out.reserve(object.len() + 1);
+                out.extend_from_slice(object);
+                out.push(b'}');
             }
-            None => b"{}".to_vec(),
+            None => out.extend_from_slice(b"{}"),
         }
     }
 }

@@ -262,7 +262,7 @@ impl Transport {
             "json-data" => {
                 let mut body = Vec::with_capacity(16 + request.json.as_ref().map_or(2, Vec::len));
                 body.extend_from_slice(b"{\"data\":");
-                body.extend_from_slice(&request.json_object());
+                request.write_json_object(&mut body);
                 body.push(b'}');
                 builder
                     .header(header::CONTENT_TYPE, "application/json")
@@ -272,9 +272,10 @@ impl Transport {
                 .header(header::CONTENT_TYPE, "application/json")
                 .body(request.json_object()),
             "form-data" => {
-                let json = String::from_utf8_lossy(&request.json_object()).into_owned();
+                // serde_json wrote it, so it is UTF-8 and borrowed as is.
+                let json = request.json_object();
                 let form = url::form_urlencoded::Serializer::new(String::new())
-                    .append_pair("data", &json)
+                    .append_pair("data", &String::from_utf8_lossy(&json))
                     .finish();
                 builder
                     .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
